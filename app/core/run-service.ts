@@ -1,0 +1,212 @@
+/**
+ * The life of a run: create it once per delivery, keep its one progress comment current, plan it,
+ * wait for approval, hand it to the dispatcher, and end it with a reason. Every change goes through
+ * the pure transitions and is saved with an optimistic lock, so two writers never interleave.
+ */
+import type { AutodevConfig } from '../config/config-schema.js';
+import { findRunIdInComment, renderProgress } from '../progress/render-progress.js';
+import { type Planner, PlanningError } from '../planner/planner.js';
+import { FINAL_RUN_STATES, type RepoRef, type Run, type RunTrigger } from '../runs/run.js';
+import { applyRunEvent, newRun, newRunId, type RunEvent } from '../runs/transitions.js';
+import type { Scm } from '../scm/scm.js';
+import { StaleRunError, type Store } from '../store/store.js';
+import { DispatchError, type Dispatcher } from './dispatcher.js';
+import type { Log } from './logger.js';
+
+export interface RunServiceDeps {
+  store: Store;
+  planner: Planner;
+  dispatcher: Dispatcher;
+  /** The app's own login: only its comments can be the progress comment. */
+  botLogin(): Promise<string>;
+  log: Log;
+  now?: () => Date;
+}
+
+/** What a run needs from the event that touches it. */
+export interface RunScope {
+  scm: Scm;
+  config: AutodevConfig;
+}
+
+export function isFinal(run: Run): boolean {
+  return FINAL_RUN_STATES.includes(run.state);
+}
+
+export class RunService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Starts a run for a delivery, or resumes it when the delivery is being processed again after a
+   * crash. A delivery never gets a second run.
+   */
+  async start(
+    scope: RunScope,
+    init: { repo: RepoRef; issueNumber: number; deliveryId: string; trigger: RunTrigger },
+    options: { requireApproval?: boolean; feedback?: string } = {},
+  ): Promise<Run> {
+    const fresh = newRun({ id: newRunId(), ...init, now: this.now() });
+    const { run: stored, created } = await this.deps.store.createRun(fresh);
+    if (!created && isFinal(stored)) return stored;
+    try {
+      let run = await this.publish(scope, stored, { searchExisting: !created });
+      if (run.state === 'planning') run = await this.plan(scope, run, options);
+      return run;
+    } catch (error) {
+      await this.failAfterError(scope, stored.id, error);
+      throw error;
+    }
+  }
+
+  /** An unexpected error must not leave the comment saying work is going on. */
+  private async failAfterError(scope: RunScope, runId: string, error: unknown): Promise<void> {
+    try {
+      const latest = await this.deps.store.getRun(runId);
+      if (!latest || isFinal(latest)) return;
+      const reason = `autodev hit an error and stopped: ${error instanceof Error ? error.message : String(error)}`;
+      await this.transition(scope, latest, { type: 'failed', reason });
+    } catch (second) {
+      this.deps.log.error({ runId, err: second }, 'could not record the failure of a run');
+    }
+  }
+
+  /** Plans (or re-plans) a run in the planning state and moves it on. */
+  async plan(
+    scope: RunScope,
+    run: Run,
+    options: { requireApproval?: boolean; feedback?: string } = {},
+  ): Promise<Run> {
+    let planned: Run;
+    try {
+      const plan = await this.deps.planner.plan({
+        run,
+        config: scope.config,
+        ...(options.feedback ? { feedback: options.feedback } : {}),
+      });
+      planned = await this.transition(scope, run, {
+        type: 'planned',
+        plan,
+        requireApproval: options.requireApproval ?? scope.config.requireApproval,
+      });
+    } catch (error) {
+      const reason =
+        error instanceof PlanningError
+          ? error.message
+          : `Planning failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+      this.deps.log.warn({ runId: run.id, err: error }, 'planning failed');
+      return this.transition(scope, run, { type: 'failed', reason });
+    }
+    return planned.state === 'running' ? this.dispatch(scope, planned) : planned;
+  }
+
+  async replan(scope: RunScope, run: Run, feedback: string): Promise<Run> {
+    const replanning = await this.transition(scope, run, { type: 'replan', feedback });
+    if (replanning.state !== 'planning') return replanning;
+    return this.plan(scope, replanning, { requireApproval: true, feedback });
+  }
+
+  async approve(scope: RunScope, run: Run, by: string): Promise<Run> {
+    const approved = await this.transition(scope, run, { type: 'approved', by });
+    return approved.state === 'running' ? this.dispatch(scope, approved) : approved;
+  }
+
+  async cancel(scope: RunScope, run: Run, by: string): Promise<Run> {
+    return this.transition(scope, run, { type: 'cancelled', by });
+  }
+
+  async retry(scope: RunScope, run: Run, taskId: string): Promise<Run> {
+    const retried = await this.transition(scope, run, { type: 'retry', taskId });
+    return retried.state === 'running' ? this.dispatch(scope, retried) : retried;
+  }
+
+  /** Re-renders the progress comment from stored state (`/status`). */
+  async refresh(scope: RunScope, run: Run): Promise<Run> {
+    return this.publish(scope, run, { searchExisting: run.commentId === undefined });
+  }
+
+  private async dispatch(scope: RunScope, run: Run): Promise<Run> {
+    try {
+      await this.deps.dispatcher.dispatch(run, scope);
+      const latest = await this.deps.store.getRun(run.id);
+      return latest ? this.publish(scope, latest) : run;
+    } catch (error) {
+      const reason =
+        error instanceof DispatchError
+          ? error.message
+          : `Could not start the agents: ${error instanceof Error ? error.message : String(error)}`;
+      const latest = (await this.deps.store.getRun(run.id)) ?? run;
+      return this.transition(scope, latest, { type: 'failed', reason });
+    }
+  }
+
+  /**
+   * Applies one event, saves, and re-renders the comment. When another writer saved first, the
+   * event is applied again to what they saved; if it no longer applies (say the run was cancelled
+   * meanwhile), their state stands.
+   */
+  async transition(scope: RunScope, run: Run, event: RunEvent): Promise<Run> {
+    let current = run;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const result = applyRunEvent(current, event, this.now());
+      if (!result.ok) {
+        this.deps.log.info({ runId: run.id, event: event.type, why: result.error }, 'transition skipped');
+        return current;
+      }
+      try {
+        const saved = await this.deps.store.saveRun(result.run);
+        return await this.publish(scope, saved);
+      } catch (error) {
+        if (!(error instanceof StaleRunError)) throw error;
+        const latest = await this.deps.store.getRun(run.id);
+        if (!latest) throw error;
+        current = latest;
+      }
+    }
+    throw new Error(`run ${run.id} kept changing under us; gave up applying ${event.type}`);
+  }
+
+  /** Creates the run's progress comment once, then edits it in place. */
+  private async publish(scope: RunScope, run: Run, options: { searchExisting?: boolean } = {}): Promise<Run> {
+    if (run.commentId !== undefined) {
+      // Render the newest stored version, so a slower writer never paints over a newer state.
+      const latest = await this.deps.store.getRun(run.id);
+      const shown = latest && latest.version > run.version ? latest : run;
+      await scope.scm.updateComment(run.repo, run.commentId, renderProgress(shown, { now: this.now() }));
+      return shown;
+    }
+    const body = renderProgress(run, { now: this.now() });
+    // After a crash between creating the comment and saving its id, find it by its hidden marker.
+    let commentId: number | undefined;
+    if (options.searchExisting) {
+      // Anyone can type a marker; only the bot's own comment counts.
+      const bot = (await this.deps.botLogin()).toLowerCase();
+      const comments = await scope.scm.listComments(run.repo, run.issueNumber);
+      commentId = comments.find(
+        (c) => c.author.toLowerCase() === bot && findRunIdInComment(c.body) === run.id,
+      )?.id;
+      if (commentId !== undefined) await scope.scm.updateComment(run.repo, commentId, body);
+    }
+    commentId ??= (await scope.scm.createComment(run.repo, run.issueNumber, body)).id;
+    return this.saveCommentId(run, commentId);
+  }
+
+  private async saveCommentId(run: Run, commentId: number): Promise<Run> {
+    let current = run;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        return await this.deps.store.saveRun({ ...current, commentId });
+      } catch (error) {
+        if (!(error instanceof StaleRunError)) throw error;
+        const latest = await this.deps.store.getRun(run.id);
+        if (!latest) throw error;
+        if (latest.commentId !== undefined) return latest;
+        current = latest;
+      }
+    }
+    throw new Error(`could not record the progress comment of run ${run.id}`);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The webhook request path: keep only events that might ask for work, record them durably, and
+ * return so the acknowledgement goes out. Everything else happens in the DeliveryWorker.
+ */
+import { mightTrigger } from '../core/detect-trigger.js';
+import { actionOf, repoOfPayload } from '../core/event-fields.js';
+import type { Store } from '../store/store.js';
+
+export interface IncomingEvent {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+export async function recordWebhook(
+  deps: { store: Store; kick(): void },
+  event: IncomingEvent,
+): Promise<'recorded' | 'redelivery' | 'skipped'> {
+  if (!mightTrigger({ name: event.name, payload: event.payload })) return 'skipped';
+  const repo = repoOfPayload(event.payload);
+  const action = actionOf(event.payload);
+  const recorded = await deps.store.recordDelivery({
+    id: event.id,
+    event: event.name,
+    ...(action ? { action } : {}),
+    repo: repo ? `${repo.owner}/${repo.repo}` : '',
+    payload: event.payload,
+  });
+  if (!recorded) return 'redelivery';
+  deps.kick();
+  return 'recorded';
+}

@@ -1,0 +1,21 @@
+/** The Probot app: wires webhook events to handlers. Nothing else belongs here. */
+import type { ApplicationFunction } from 'probot';
+import { recordWebhook } from './handlers/record-webhook.js';
+import { type AutodevOptions, createRuntime } from './runtime/probot-runtime.js';
+
+export type { AutodevOptions, AutodevRuntime } from './runtime/probot-runtime.js';
+
+export function autodevApp(options: AutodevOptions): ApplicationFunction {
+  return (app) => {
+    const runtime = createRuntime(app, options);
+    const kick = () => runtime.worker.kick();
+    app.on(['issues', 'issue_comment'], async (context) => {
+      await recordWebhook(
+        { store: runtime.store, kick },
+        { id: context.id, name: context.name, payload: context.payload },
+      );
+    });
+    runtime.worker.startSweeping();
+    options.onRuntime?.(runtime);
+  };
+}

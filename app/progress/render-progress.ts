@@ -1,0 +1,232 @@
+/**
+ * The progress comment: one per run, edited in place. Rendered from the Run alone, so any replica can
+ * repaint it and painting the same Run twice gives the same text.
+ *
+ * Text that people or models wrote (task titles, the goal, reasons) is escaped so it can neither break the layout nor act: HTML is inert (`<` → `&lt;`), markdown
+ * punctuation (and `$`, which GitHub pairs into math) is backslash-escaped, control and bidi
+ * characters are dropped, and every `@` is followed by a zero-width space so `@everyone`
+ * or `@org/team` in a title notifies nobody. The command line and identifiers (task ids, agents,
+ * backends, branches) go in code spans, where GitHub renders nothing.
+ */
+import type { Command } from '../commands/command.js';
+import { FINAL_RUN_STATES } from '../runs/run.js';
+import type { Run, RunState, Task, TaskState } from '../runs/run.js';
+
+export interface ProgressOptions {
+  now: Date;
+  links?: { dashboard?: string; workflowRun?: string };
+}
+
+export const PROGRESS_MARKER_PREFIX = '<!-- autodev:progress run=';
+const RUN_ID = '[A-Za-z0-9._-]{1,64}';
+
+export function progressMarker(runId: string): string {
+  // The id goes inside an HTML comment; anything outside this alphabet could end the comment early.
+  if (!new RegExp(`^${RUN_ID}$`).test(runId)) throw new Error(`run id not usable in a marker: ${runId}`);
+  return `${PROGRESS_MARKER_PREFIX}${runId} -->`;
+}
+
+/**
+ * Only a marker at the very start counts, so a reply quoting the progress comment is not mistaken
+ * for it. Anyone can type a marker, so callers still check that the bot wrote the comment.
+ */
+export function findRunIdInComment(body: string): string | null {
+  const match = new RegExp(`^\\s*<!-- autodev:progress run=(${RUN_ID}) -->`).exec(body);
+  return match?.[1] ?? null;
+}
+
+const RUN_LABELS: Record<RunState, string> = {
+  planning: '🧠 **Planning**',
+  'awaiting-approval': '✋ **Awaiting approval**',
+  running: '🔄 **Running**',
+  integrating: '🔀 **Integrating**',
+  succeeded: '✅ **Succeeded**',
+  failed: '❌ **Failed**',
+  cancelled: '🚫 **Cancelled**',
+};
+
+const TASK_LABELS: Record<TaskState, string> = {
+  queued: '🕒 queued',
+  running: '🔄 running',
+  succeeded: '✅ succeeded',
+  failed: '❌ failed',
+  skipped: '⏭️ skipped',
+};
+
+// Once the run is over nothing is still moving; the run's reason says why these tasks stopped.
+const ENDED_TASK_LABELS: Partial<Record<TaskState, string>> = {
+  queued: '➖ not started',
+  running: '⏹️ stopped',
+};
+
+export function renderProgress(run: Run, options: ProgressOptions): string {
+  const final = FINAL_RUN_STATES.includes(run.state);
+  const endedAt = final ? Date.parse(run.finishedAt ?? run.updatedAt) : options.now.getTime();
+  const lines = [
+    progressMarker(run.id),
+    `**autodev** · ${RUN_LABELS[run.state]} · run ${codeSpan(run.id)} · ${triggerText(run)}`,
+    '',
+  ];
+  if (run.plan?.goal) lines.push(`**Goal:** ${escapeText(run.plan.goal, 500)}`, '');
+  if (run.tasks.length > 0) {
+    const done = run.tasks.filter((t) => t.state === 'succeeded').length;
+    const beforeWork = run.state === 'planning' || run.state === 'awaiting-approval';
+    const tasks = run.tasks.length === 1 ? '1 task' : `${run.tasks.length} tasks`;
+    lines.push(`**Plan** · ${beforeWork ? tasks : `${done} of ${tasks} succeeded`}`);
+    lines.push(...run.tasks.map((task) => taskLine(task, run.state, endedAt)), '');
+  } else if (run.state === 'planning') {
+    lines.push('Planning the tasks from the spec; the plan appears here when it is ready.', '');
+  }
+  const stats = `${formatTokens(run.tokens)} tokens · ${formatCost(run.costUsd)}`;
+  const elapsed = formatDuration(endedAt - Date.parse(run.createdAt));
+  lines.push(final ? `**Total:** ${stats} · took ${elapsed}` : `**So far:** ${stats} · ${elapsed} elapsed`);
+  const reason = reasonLine(run);
+  if (reason) lines.push('', reason);
+  lines.push('', footer(run, options));
+  return `${lines.join('\n')}\n`;
+}
+
+function triggerText(run: Run): string {
+  const { trigger } = run;
+  const what = trigger.kind === 'issue' ? 'issue labelled autodev' : codeSpan(commandText(trigger.command));
+  return `${what} by ${mention(trigger.actor)}`;
+}
+
+function commandText(command: Command): string {
+  const args: [string, string | number | undefined][] =
+    command.name === 'parallel-dev'
+      ? [
+          ['strategy', command.strategy],
+          ['instances', command.instances],
+          ['complexity', command.complexity],
+          ['budget', command.budget],
+          ['feature', command.feature],
+        ]
+      : command.name === 'auto-fix'
+        ? [['attempts', command.attempts]]
+        : [];
+  const rest = command.name === 'plan' ? command.feedback : command.name === 'retry' ? command.taskId : '';
+  const text = args
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => (/\s/.test(String(value)) ? `${key}="${value}"` : `${key}=${value}`));
+  return [`/${command.name}`, ...text, rest].filter(Boolean).join(' ');
+}
+
+function taskLine(task: Task, runState: RunState, endedAt: number): string {
+  const final = FINAL_RUN_STATES.includes(runState);
+  const beforeWork = runState === 'planning' || runState === 'awaiting-approval';
+  const state = (final ? ENDED_TASK_LABELS[task.state] : undefined) ?? TASK_LABELS[task.state];
+  const parts = [
+    beforeWork && task.state === 'queued' ? undefined : state,
+    codeSpan(task.agent ?? task.role),
+    task.backend === undefined ? undefined : codeSpan(task.backend),
+    taskDuration(task, endedAt),
+    task.dependsOn.length > 0 ? `after ${task.dependsOn.map((id) => codeSpan(id)).join(', ')}` : undefined,
+    link('log', task.links.jobLog),
+    link('branch', task.links.branch),
+    link('PR', task.links.pullRequest),
+  ];
+  const box = task.state === 'succeeded' ? '[x]' : '[ ]';
+  const line = `- ${box} ${codeSpan(task.id)} ${escapeText(task.title, 120)} — ${parts.filter(Boolean).join(' · ')}`;
+  return task.reason ? `${line}\n  ↳ ${escapeText(task.reason, 300)}` : line;
+}
+
+function taskDuration(task: Task, endedAt: number): string | undefined {
+  if (!task.startedAt) return undefined;
+  const end = task.finishedAt ? Date.parse(task.finishedAt) : endedAt;
+  return formatDuration(end - Date.parse(task.startedAt));
+}
+
+function reasonLine(run: Run): string | undefined {
+  const reason = run.reason ? escapeText(run.reason, 500) : undefined;
+  switch (run.state) {
+    case 'failed':
+    case 'cancelled':
+      return `**Reason:** ${reason ?? 'none was recorded.'}`;
+    case 'awaiting-approval':
+      return `${reason ? `${reason}\n` : ''}Reply \`/approve\` to start, or \`/plan <feedback>\` to re-plan.`;
+    default:
+      return reason;
+  }
+}
+
+function footer(run: Run, options: ProgressOptions): string {
+  const anyFailed = run.tasks.some((t) => t.state === 'failed');
+  const retry = anyFailed ? ['`/retry <task-id>`'] : [];
+  const commands: Record<RunState, string[]> = {
+    planning: ['`/status`', '`/cancel`'],
+    'awaiting-approval': ['`/approve`', '`/plan <feedback>`', '`/status`', '`/cancel`'],
+    running: ['`/status`', ...retry, '`/cancel`'],
+    integrating: ['`/status`', '`/cancel`'],
+    succeeded: ['`/parallel-dev` (new run)', '`/help`'],
+    failed: [...retry, '`/parallel-dev` (new run)', '`/help`'],
+    cancelled: ['`/parallel-dev` (new run)', '`/help`'],
+  };
+  const links = [
+    link('Dashboard', options.links?.dashboard),
+    link('Workflow run', options.links?.workflowRun),
+  ];
+  return `<sub>Commands: ${[...commands[run.state], ...links.filter(Boolean)].join(' · ')}</sub>`;
+}
+
+/** A markdown link when `target` is an http(s) URL; other text (e.g. a bare branch name) as code. */
+function link(label: string, target: string | undefined): string | undefined {
+  if (!target) return undefined;
+  try {
+    const url = new URL(target);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    // Parentheses would end the link destination early; everything else URL.href already encodes.
+    return `[${label}](${url.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+  } catch {
+    return `${label} ${codeSpan(target)}`;
+  }
+}
+
+/** `45s`, `3m 12s`, `1h 05m`: precise enough to tell a stuck task from a slow one. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`;
+  return `${Math.floor(seconds / 3600)}h ${pad(Math.floor(seconds / 60) % 60)}m`;
+}
+
+function formatTokens(tokens: number): string {
+  return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function formatCost(usd: number): string {
+  return usd > 0 && usd < 0.005 ? '<$0.01' : `$${usd.toFixed(2)}`;
+}
+
+/** Logins are a closed alphabet; anything else is shown as text rather than trusted as a mention. */
+function mention(login: string): string {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login) ? `@${login}` : escapeText(login, 40);
+}
+
+function clean(text: string, max: number): string {
+  // Control and bidi-override characters could reorder or hide the text around them.
+  const flat = text
+    .replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = Array.from(flat);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
+}
+
+function escapeText(text: string, max: number): string {
+  return clean(text, max)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]~|$]/g, '\\$&')
+    .replace(/@/g, '@\u200b');
+}
+
+function codeSpan(text: string): string {
+  const content = clean(text, 80) || ' ';
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${content}${pad}${fence}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * Builds the control plane for a Probot app: the engine with a GitHub Scm per installation, and the
+ * worker that processes recorded deliveries.
+ */
+import type { Probot } from 'probot';
+import type { Dispatcher } from '../core/dispatcher.js';
+import { noRunnerDispatcher } from '../core/dispatcher.js';
+import { DeliveryWorker } from '../core/delivery-worker.js';
+import { Engine } from '../core/engine.js';
+import { installationIdOf, repoOfPayload } from '../core/event-fields.js';
+import type { Log } from '../core/logger.js';
+import type { Planner } from '../planner/planner.js';
+import { GitHubScm, type OctokitRequest, toScmError } from '../scm/github-scm.js';
+import type { Delivery, Store } from '../store/store.js';
+
+export interface AutodevOptions {
+  store: Store;
+  planner: Planner;
+  dispatcher?: Dispatcher;
+  /** Skips the `GET /app` lookup of the app's own login. */
+  botLogin?: string;
+  worker?: { concurrency?: number; staleAfterMs?: number; workerId?: string };
+  now?: () => Date;
+  /** Called once the runtime is wired (tests wait on `worker.idle()`). */
+  onRuntime?(runtime: AutodevRuntime): void;
+}
+
+export interface AutodevRuntime {
+  store: Store;
+  engine: Engine;
+  worker: DeliveryWorker;
+}
+
+function asRequester(octokit: { request: OctokitRequest['request'] }): OctokitRequest {
+  return { request: (route, parameters) => octokit.request(route, parameters) };
+}
+
+export function createRuntime(app: Probot, options: AutodevOptions): AutodevRuntime {
+  const log = app.log as unknown as Log;
+  let botLogin: Promise<string> | null = options.botLogin ? Promise.resolve(options.botLogin) : null;
+
+  const installationFor = async (delivery: Delivery): Promise<number> => {
+    const fromPayload = installationIdOf(delivery.payload);
+    if (fromPayload !== undefined) return fromPayload;
+    // Deliveries replayed by hand or from other tools may lack `installation`; ask GitHub.
+    const repo = repoOfPayload(delivery.payload);
+    if (!repo) throw new Error(`delivery ${delivery.id} names no repository`);
+    try {
+      const appOctokit = await app.auth();
+      const { data } = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { ...repo });
+      return data.id;
+    } catch (error) {
+      throw toScmError(error, `find the autodev installation on ${repo.owner}/${repo.repo}`);
+    }
+  };
+
+  const engine = new Engine({
+    store: options.store,
+    planner: options.planner,
+    dispatcher: options.dispatcher ?? noRunnerDispatcher,
+    log,
+    ...(options.now ? { now: options.now } : {}),
+    async scmFor(delivery) {
+      const octokit = await app.auth(await installationFor(delivery));
+      return new GitHubScm(asRequester(octokit));
+    },
+    botLogin() {
+      botLogin ??= app
+        .auth()
+        .then((octokit) => octokit.request('GET /app'))
+        .then(({ data }) => `${data?.slug ?? 'autodev'}[bot]`)
+        .catch((error: unknown) => {
+          log.warn({ err: error }, 'could not read the app slug; assuming autodev[bot]');
+          return 'autodev[bot]';
+        });
+      return botLogin;
+    },
+  });
+
+  const worker = new DeliveryWorker({
+    store: options.store,
+    log,
+    process: (delivery) => engine.process(delivery),
+    ...options.worker,
+  });
+  return { store: options.store, engine, worker };
+}

@@ -1,0 +1,142 @@
+/**
+ * Scm over GitHub's REST API. Takes any octokit that has `request` (Probot's, @octokit/rest's or
+ * @actions/github's — their class types differ, the request function does not).
+ */
+import type { RepoRef } from '../runs/run.js';
+import { type PermissionLevel, type Reaction, type Scm, ScmError, type ScmErrorKind } from './scm.js';
+
+export interface OctokitRequest {
+  request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
+}
+
+interface HttpErrorLike {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | undefined> };
+}
+
+function errorKind(status: number | undefined, headers: Record<string, string | undefined> = {}): ScmErrorKind {
+  if (status === 404) return 'not-found';
+  if (status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0')) return 'rate-limited';
+  if (status === 401 || status === 403) return 'forbidden';
+  if (status === 422 || status === 400) return 'invalid';
+  if (status === undefined || status >= 500) return 'unavailable';
+  return 'unknown';
+}
+
+/** Turns octokit's RequestError (or a network failure) into an ScmError naming what was asked. */
+export function toScmError(error: unknown, what: string): ScmError {
+  if (error instanceof ScmError) return error;
+  const e = (error ?? {}) as HttpErrorLike;
+  const kind = errorKind(e.status, e.response?.headers);
+  const detail = e.message ?? String(error);
+  return new ScmError(kind, `GitHub refused to ${what}: ${detail}`, e.status, { cause: error });
+}
+
+const ROLE_LEVELS: Record<string, PermissionLevel> = {
+  admin: 'admin',
+  maintain: 'maintain',
+  write: 'write',
+  push: 'write',
+  triage: 'triage',
+  read: 'read',
+  pull: 'read',
+  none: 'none',
+};
+
+export class GitHubScm implements Scm {
+  constructor(private readonly octokit: OctokitRequest) {}
+
+  private async call<T>(what: string, route: string, parameters: Record<string, unknown>): Promise<T> {
+    try {
+      const response = await this.octokit.request(route, parameters);
+      return response.data as T;
+    } catch (error) {
+      throw toScmError(error, what);
+    }
+  }
+
+  async getPermission(repo: RepoRef, login: string): Promise<PermissionLevel> {
+    try {
+      const data = await this.call<{ permission?: string; role_name?: string }>(
+        `read ${login}'s permission on ${repo.owner}/${repo.repo}`,
+        'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+        { ...repo, username: login },
+      );
+      // role_name distinguishes maintain/triage, which the legacy `permission` field folds away.
+      return ROLE_LEVELS[data.role_name ?? ''] ?? ROLE_LEVELS[data.permission ?? ''] ?? 'none';
+    } catch (error) {
+      // GitHub answers 404 for someone who is not a collaborator at all.
+      if (error instanceof ScmError && error.kind === 'not-found') return 'none';
+      throw error;
+    }
+  }
+
+  async readFile(repo: RepoRef, path: string, ref?: string): Promise<string | null> {
+    try {
+      const data = await this.call<{ type?: string; content?: string; encoding?: string }>(
+        `read ${path} in ${repo.owner}/${repo.repo}`,
+        'GET /repos/{owner}/{repo}/contents/{path}',
+        { ...repo, path, ...(ref ? { ref } : {}) },
+      );
+      if (data.type !== 'file' || typeof data.content !== 'string') {
+        throw new ScmError('invalid', `${path} in ${repo.owner}/${repo.repo} is not a file`);
+      }
+      return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    } catch (error) {
+      if (error instanceof ScmError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+
+  async reactToComment(repo: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
+    await this.call('add a reaction', 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
+      ...repo,
+      comment_id: commentId,
+      content: reaction,
+    });
+  }
+
+  async reactToIssue(repo: RepoRef, issueNumber: number, reaction: Reaction): Promise<void> {
+    await this.call('add a reaction', 'POST /repos/{owner}/{repo}/issues/{issue_number}/reactions', {
+      ...repo,
+      issue_number: issueNumber,
+      content: reaction,
+    });
+  }
+
+  async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<{ id: number; url: string }> {
+    const data = await this.call<{ id: number; html_url: string }>(
+      `comment on #${issueNumber}`,
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      { ...repo, issue_number: issueNumber, body },
+    );
+    return { id: data.id, url: data.html_url };
+  }
+
+  async updateComment(repo: RepoRef, commentId: number, body: string): Promise<void> {
+    await this.call('update a comment', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+      ...repo,
+      comment_id: commentId,
+      body,
+    });
+  }
+
+  async listComments(
+    repo: RepoRef,
+    issueNumber: number,
+  ): Promise<{ id: number; body: string; author: string }[]> {
+    const all: { id: number; body: string; author: string }[] = [];
+    // Progress comments are usually near the top; pages of 100 keep this to one call on most issues.
+    for (let page = 1; page <= 20; page++) {
+      const data = await this.call<{ id: number; body?: string; user?: { login: string } | null }[]>(
+        `list comments on #${issueNumber}`,
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+        { ...repo, issue_number: issueNumber, per_page: 100, page },
+      );
+      for (const c of data) all.push({ id: c.id, body: c.body ?? '', author: c.user?.login ?? '' });
+      if (data.length < 100) break;
+    }
+    return all;
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * The simulator's whole world as plain JSON-serialisable data, and how a seed becomes one. Route handlers
+ * mutate it; renderers turn it into GitHub's response shapes. Nothing here knows about HTTP.
+ */
+import { commitFiles } from './git-store.js';
+
+export type CollaboratorRole = 'read' | 'triage' | 'write' | 'maintain' | 'admin';
+export type ReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+
+export interface SimulatorSeed {
+  installationId?: number;
+  /** With `publicKey` (PEM), JWT signatures are verified; without it any well-formed JWT is accepted. */
+  app?: { id: number; slug: string; name?: string; publicKey?: string };
+  users: { login: string; type?: 'User' | 'Bot' }[];
+  repositories: {
+    owner: string;
+    name: string;
+    defaultBranch?: string;
+    private?: boolean;
+    /** path → text on the default branch */
+    files?: Record<string, string>;
+    collaborators?: Record<string, CollaboratorRole>;
+    issues?: { number?: number; title: string; body?: string; author: string; labels?: string[] }[];
+    /** Defaults to every `.github/workflows/*.yml` among `files`. */
+    workflows?: { id?: number; path: string; name?: string }[];
+  }[];
+}
+
+export interface UserRecord {
+  id: number;
+  login: string;
+  type: 'User' | 'Bot' | 'Organization';
+}
+
+export interface TokenRecord {
+  token: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface CommitRecord {
+  sha: string;
+  treeSha: string;
+  message: string;
+  parents: string[];
+  /** path → blob sha */
+  files: Record<string, string>;
+  author: string;
+  date: string;
+}
+
+export interface LabelRecord {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface ReactionRecord {
+  id: number;
+  content: ReactionContent;
+  user: string;
+  createdAt: string;
+}
+
+/** An issue, or the issue half of a pull request (GitHub numbers both from one sequence). */
+export interface IssueRecord {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  user: string;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'duplicate' | 'reopened' | null;
+  labels: string[];
+  isPullRequest: boolean;
+  reactions: ReactionRecord[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface CommentRecord {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: string;
+  reactions: ReactionRecord[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PullRecord {
+  id: number;
+  number: number;
+  head: string;
+  /** Last known head commit, kept when the head branch is deleted. */
+  headSha: string;
+  base: string;
+  draft: boolean;
+  maintainerCanModify: boolean;
+}
+
+export interface ReviewRecord {
+  id: number;
+  pullNumber: number;
+  user: string;
+  body: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'PENDING';
+  commitId: string;
+  comments: unknown[];
+  submittedAt: string | null;
+}
+
+export interface CheckRunRecord {
+  id: number;
+  name: string;
+  headSha: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+  conclusion: string | null;
+  externalId: string | null;
+  detailsUrl: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null; annotationsCount: number };
+}
+
+export interface WorkflowRecord {
+  id: number;
+  path: string;
+  name: string;
+  createdAt: string;
+}
+
+export type RunStatus = 'queued' | 'in_progress' | 'completed';
+export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | 'neutral';
+
+export interface JobRecord {
+  id: number;
+  name: string;
+  status: RunStatus;
+  conclusion: RunConclusion | null;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+export interface WorkflowRunRecord {
+  id: number;
+  workflowId: number;
+  runNumber: number;
+  event: string;
+  status: RunStatus;
+  conclusion: RunConclusion | null;
+  headBranch: string;
+  headSha: string;
+  actor: string;
+  inputs: Record<string, unknown>;
+  jobs: JobRecord[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DispatchRecord {
+  workflowId: number;
+  ref: string;
+  inputs: Record<string, unknown>;
+  runId: number;
+  actor: string;
+  at: string;
+}
+
+export interface RepositoryRecord {
+  id: number;
+  owner: string;
+  name: string;
+  private: boolean;
+  defaultBranch: string;
+  createdAt: string;
+  pushedAt: string;
+  collaborators: Record<string, CollaboratorRole>;
+  /** Full ref name (refs/heads/main) → commit sha. */
+  refs: Record<string, string>;
+  commits: Record<string, CommitRecord>;
+  /** blob sha → text */
+  blobs: Record<string, string>;
+  labels: LabelRecord[];
+  issues: IssueRecord[];
+  comments: CommentRecord[];
+  pulls: PullRecord[];
+  reviews: ReviewRecord[];
+  checkRuns: CheckRunRecord[];
+  workflows: WorkflowRecord[];
+  workflowRuns: WorkflowRunRecord[];
+  dispatches: DispatchRecord[];
+  nextNumber: number;
+}
+
+export interface SimulatorState {
+  app: { id: number; slug: string; name: string };
+  installationId: number;
+  createdAt: string;
+  nextId: number;
+  users: UserRecord[];
+  tokens: TokenRecord[];
+  repositories: RepositoryRecord[];
+}
+
+/** GitHub's timestamps carry whole seconds. */
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function nextId(state: SimulatorState): number {
+  state.nextId += 1;
+  return state.nextId;
+}
+
+export function botLogin(state: SimulatorState): string {
+  return `${state.app.slug}[bot]`;
+}
+
+export function findUser(state: SimulatorState, login: string): UserRecord | undefined {
+  const wanted = login.toLowerCase();
+  return state.users.find((user) => user.login.toLowerCase() === wanted);
+}
+
+/** The user for a login, created on first sight so authors outside the seed still render. */
+export function ensureUser(state: SimulatorState, login: string, type: UserRecord['type'] = 'User'): UserRecord {
+  const existing = findUser(state, login);
+  if (existing) return existing;
+  const user: UserRecord = { id: nextId(state), login, type: login.endsWith('[bot]') ? 'Bot' : type };
+  state.users.push(user);
+  return user;
+}
+
+export function findRepository(state: SimulatorState, owner: string, name: string): RepositoryRecord | undefined {
+  const [o, n] = [owner.toLowerCase(), name.toLowerCase()];
+  return state.repositories.find((repo) => repo.owner.toLowerCase() === o && repo.name.toLowerCase() === n);
+}
+
+export function createSimulatorState(seed: SimulatorSeed, now = timestamp()): SimulatorState {
+  const app = { id: seed.app?.id ?? 1, slug: seed.app?.slug ?? 'autodev', name: seed.app?.name ?? '' };
+  const state: SimulatorState = {
+    app: { ...app, name: app.name || app.slug },
+    installationId: seed.installationId ?? 1,
+    createdAt: now,
+    nextId: 1000,
+    users: [],
+    tokens: [],
+    repositories: [],
+  };
+  ensureUser(state, botLogin(state), 'Bot');
+  for (const user of seed.users) ensureUser(state, user.login, user.type ?? 'User');
+  for (const repo of seed.repositories) {
+    ensureUser(state, repo.owner, 'Organization');
+    state.repositories.push(seedRepository(state, repo, now));
+  }
+  return state;
+}
+
+function seedRepository(state: SimulatorState, seed: SimulatorSeed['repositories'][number], now: string) {
+  const repo: RepositoryRecord = {
+    id: nextId(state),
+    owner: seed.owner,
+    name: seed.name,
+    private: seed.private ?? false,
+    defaultBranch: seed.defaultBranch ?? 'main',
+    createdAt: now,
+    pushedAt: now,
+    collaborators: { ...seed.collaborators },
+    refs: {},
+    commits: {},
+    blobs: {},
+    labels: [],
+    issues: [],
+    comments: [],
+    pulls: [],
+    reviews: [],
+    checkRuns: [],
+    workflows: [],
+    workflowRuns: [],
+    dispatches: [],
+    nextNumber: 1,
+  };
+  for (const login of Object.keys(repo.collaborators)) ensureUser(state, login);
+  const files = seed.files ?? { 'README.md': `# ${seed.name}\n` };
+  commitFiles(repo, repo.defaultBranch, files, { message: 'Initial commit', author: seed.owner, date: now });
+  const workflows: { id?: number; path: string; name?: string }[] =
+    seed.workflows ??
+    Object.keys(files)
+      .filter((path) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
+      .map((path) => ({ path }));
+  for (const workflow of workflows) {
+    const name = workflow.name ?? workflowName(files[workflow.path]) ?? workflow.path;
+    repo.workflows.push({ id: workflow.id ?? nextId(state), path: workflow.path, name, createdAt: now });
+  }
+  for (const issue of seed.issues ?? []) {
+    const number = issue.number ?? repo.nextNumber;
+    repo.nextNumber = Math.max(repo.nextNumber, number + 1);
+    ensureUser(state, issue.author);
+    repo.issues.push({
+      id: nextId(state),
+      number,
+      title: issue.title,
+      body: issue.body ?? null,
+      user: issue.author,
+      state: 'open',
+      stateReason: null,
+      labels: issue.labels ?? [],
+      isPullRequest: false,
+      reactions: [],
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    });
+    for (const label of issue.labels ?? []) ensureLabel(state, repo, label);
+  }
+  return repo;
+}
+
+/** A workflow's top-level `name:`, which GitHub shows as the workflow's name (the path otherwise). */
+function workflowName(text: string | undefined): string | undefined {
+  return /^name:\s*['"]?(.+?)['"]?\s*$/m.exec(text ?? '')?.[1];
+}
+
+/** The repository label with this name, created with GitHub's default colour if missing (as GitHub does). */
+export function ensureLabel(state: SimulatorState, repo: RepositoryRecord, name: string): LabelRecord {
+  const existing = repo.labels.find((label) => label.name.toLowerCase() === name.toLowerCase());
+  if (existing) return existing;
+  const label: LabelRecord = { id: nextId(state), name, color: 'ededed', description: null };
+  repo.labels.push(label);
+  return label;
+}
