@@ -31,7 +31,9 @@ if (needsBuild()) {
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   } catch {
-    console.error('autodev: the build in lib/ is missing or stale and TypeScript is not installed. Run `npm install` first.');
+    console.error(
+      'autodev: the build in lib/ is missing or stale and TypeScript is not installed. Run `npm install` first.',
+    );
     process.exit(1);
   }
   console.error('autodev: building (first run or sources changed)…');

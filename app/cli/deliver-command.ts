@@ -23,13 +23,23 @@ export async function deliverCommand(args: string[]): Promise<number> {
   try {
     payload = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`could not read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `could not read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const port = process.env.PORT ?? '3000';
   const url = values.url ?? `http://127.0.0.1:${port}/api/github/webhooks`;
   const secret = values.secret ?? process.env.WEBHOOK_SECRET ?? 'development';
-  const result = await deliverWebhook({ url, secret, name, payload, ...(values.id ? { id: values.id } : {}) });
+  const result = await deliverWebhook({
+    url,
+    secret,
+    name,
+    payload,
+    ...(values.id ? { id: values.id } : {}),
+  });
   const ok = result.status >= 200 && result.status < 300;
-  process.stdout.write(`${ok ? 'delivered' : 'rejected'} ${name} ${result.id} → ${result.status} ${result.body.trim()}\n`);
+  process.stdout.write(
+    `${ok ? 'delivered' : 'rejected'} ${name} ${result.id} → ${result.status} ${result.body.trim()}\n`,
+  );
   return ok ? 0 : 1;
 }

@@ -7,7 +7,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Probot, ProbotOctokit, Server } from 'probot';
+import { Probot, Server } from 'probot';
+import { UnthrottledOctokit } from '../runtime/unthrottled-octokit.js';
 import { startGitHubSimulator, type SimulatorSeed } from '../../test/sandbox/github-simulator.js';
 import { autodevApp } from '../index.js';
 import { outlinePlanner } from '../planner/scripted-planner.js';
@@ -47,7 +48,7 @@ export async function sandboxCommand(args: string[]): Promise<number> {
       secret,
       baseUrl: github.url,
       logLevel: 'info',
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+      Octokit: UnthrottledOctokit,
     }),
   });
   await server.load(autodevApp({ store, planner: outlinePlanner }));

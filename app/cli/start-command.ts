@@ -15,7 +15,10 @@ export async function startCommand(args: string[]): Promise<number> {
   await run(async (app, { addHandler: _addHandler }) => {
     // Opened here, not before: in setup mode Probot never loads the app, so no database is touched.
     store = await storeFromEnv();
-    await autodevApp({ store, planner: outlinePlanner })(app, { cwd: process.cwd(), addHandler: _addHandler });
+    await autodevApp({ store, planner: outlinePlanner })(app, {
+      cwd: process.cwd(),
+      addHandler: _addHandler,
+    });
   });
   process.once('SIGTERM', () => void store?.close().finally(() => process.exit(0)));
   // Probot keeps the process alive with its server; the CLI returns once it is listening.

@@ -28,6 +28,8 @@ export class DeliveryWorker {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private sweeper: NodeJS.Timeout | null = null;
+  /** Deliveries this process finished, by outcome (for health checks and metrics). */
+  readonly stats = { done: 0, failed: 0 };
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -101,7 +103,9 @@ export class DeliveryWorker {
     try {
       await this.options.process(delivery);
       await this.options.store.finishDelivery(delivery.id, { status: 'done' });
+      this.stats.done++;
     } catch (error) {
+      this.stats.failed++;
       const message = error instanceof Error ? error.message : String(error);
       log.error({ err: error, deliveryId: delivery.id }, 'delivery failed');
       await this.options.store

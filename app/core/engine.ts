@@ -86,7 +86,7 @@ export class Engine {
         await scm.createComment(repo, trigger.issueNumber, emptySpecReply());
         return;
       }
-      await this.runs.start(scope, {
+      const run = await this.runs.start(scope, {
         repo,
         issueNumber: trigger.issueNumber,
         deliveryId: delivery.id,
@@ -98,6 +98,8 @@ export class Engine {
           title: trigger.title,
         },
       });
+      // GitHub sends opened and labeled for an issue opened with the label: the twin finds the run.
+      if (run.deliveryId !== delivery.id) log.info({ runId: run.id }, 'issue already has an unfinished run');
       return;
     }
 
@@ -135,7 +137,11 @@ export class Engine {
           await reply(emptySpecReply());
           return;
         }
-        await this.runs.start(scope, { ...base, trigger: commandTrigger(trigger, command, spec) });
+        const run = await this.runs.start(scope, {
+          ...base,
+          trigger: commandTrigger(trigger, command, spec),
+        });
+        if (run.deliveryId !== deliveryId) await reply(busyRunReply(run));
         return;
       }
       case 'plan': {
@@ -149,11 +155,12 @@ export class Engine {
         } else {
           // A plan-only run: it always waits for /approve, whatever the config says.
           const spec = trigger.issueBody.trim() ? trigger.issueBody : command.feedback;
-          await this.runs.start(
+          const started = await this.runs.start(
             scope,
             { ...base, trigger: commandTrigger(trigger, command, spec) },
             { requireApproval: true, ...(command.feedback ? { feedback: command.feedback } : {}) },
           );
+          if (started.deliveryId !== deliveryId) await reply(busyRunReply(started));
         }
         return;
       }

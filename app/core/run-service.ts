@@ -42,7 +42,10 @@ export class RunService {
 
   /**
    * Starts a run for a delivery, or resumes it when the delivery is being processed again after a
-   * crash. A delivery never gets a second run.
+   * crash. When another run on the issue is unfinished, returns that run untouched (its deliveryId
+   * differs from the one asked for).
+   *
+   * A delivery never gets a second run.
    */
   async start(
     scope: RunScope,
@@ -51,6 +54,8 @@ export class RunService {
   ): Promise<Run> {
     const fresh = newRun({ id: newRunId(), ...init, now: this.now() });
     const { run: stored, created } = await this.deps.store.createRun(fresh);
+    // Another delivery's run still holds the issue: the caller tells the person (see isBusyWith).
+    if (!created && stored.deliveryId !== init.deliveryId) return stored;
     if (!created && isFinal(stored)) return stored;
     try {
       let run = await this.publish(scope, stored, { searchExisting: !created });

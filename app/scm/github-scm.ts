@@ -15,7 +15,10 @@ interface HttpErrorLike {
   response?: { headers?: Record<string, string | undefined> };
 }
 
-function errorKind(status: number | undefined, headers: Record<string, string | undefined> = {}): ScmErrorKind {
+function errorKind(
+  status: number | undefined,
+  headers: Record<string, string | undefined> = {},
+): ScmErrorKind {
   if (status === 404) return 'not-found';
   if (status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0')) return 'rate-limited';
   if (status === 401 || status === 403) return 'forbidden';
@@ -105,7 +108,11 @@ export class GitHubScm implements Scm {
     });
   }
 
-  async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<{ id: number; url: string }> {
+  async createComment(
+    repo: RepoRef,
+    issueNumber: number,
+    body: string,
+  ): Promise<{ id: number; url: string }> {
     const data = await this.call<{ id: number; html_url: string }>(
       `comment on #${issueNumber}`,
       'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',

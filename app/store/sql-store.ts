@@ -102,9 +102,16 @@ export class SqlStore implements Store {
       const created = inserted.rows.length === 1;
       if (created) await insertTasks(tx, run);
       const [stored] = await selectRuns(tx, 'where r.delivery_id = $1', [run.deliveryId]);
-      if (!stored)
-        throw new Error(`cannot create run ${run.id}: the id is taken by a run of another delivery`);
-      return { run: stored, created };
+      if (stored) return { run: stored, created };
+      // The insert lost to the one-active-run-per-issue index: hand back the run that holds the issue.
+      const [active] = await selectRuns(
+        tx,
+        `where r.repo_owner = $1 and r.repo_name = $2 and r.issue_number = $3
+           and r.state not in ('succeeded', 'failed', 'cancelled')`,
+        [run.repo.owner, run.repo.repo, run.issueNumber],
+      );
+      if (active) return { run: active, created: false };
+      throw new Error(`cannot create run ${run.id}: the id is taken by a run of another delivery`);
     });
   }
 

@@ -36,7 +36,11 @@ export interface Store {
    */
   claimDelivery(workerId: string, options?: { staleAfterMs?: number }): Promise<Delivery | null>;
   finishDelivery(id: string, outcome: { status: 'done' | 'failed'; error?: string }): Promise<void>;
-  /** Creates the run unless a run already exists for run.deliveryId; returns the stored run and whether this call created it. */
+  /**
+   * Creates the run unless a run already exists for run.deliveryId, or another run on the same issue is
+   * still unfinished; returns the stored run (in those cases the existing one) and whether this call
+   * created it.
+   */
   createRun(run: Run): Promise<{ run: Run; created: boolean }>;
   getRun(id: string): Promise<Run | null>;
   /**

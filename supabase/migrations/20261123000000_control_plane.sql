@@ -48,6 +48,13 @@ create table if not exists autodev_runs (
 create index if not exists autodev_runs_issue_idx
   on autodev_runs (repo_owner, repo_name, issue_number, created_at desc);
 
+-- At most one unfinished run per issue or pull request. GitHub sends both issues.opened and
+-- issues.labeled for an issue opened with the label; this makes the second one find the first
+-- instead of starting a twin, whichever process handles it.
+create unique index if not exists autodev_runs_one_active_per_issue
+  on autodev_runs (repo_owner, repo_name, issue_number)
+  where state not in ('succeeded', 'failed', 'cancelled');
+
 -- Listing active runs (e.g. to resume them after a restart).
 create index if not exists autodev_runs_state_idx
   on autodev_runs (state, created_at desc);

@@ -102,7 +102,9 @@ export async function benchAckLatency(): Promise<{ bareP99: number; autodevP99: 
           name: 'Hello-World',
           files: { 'README.md': '# Hello\n' },
           collaborators: { Codertocat: 'admin' },
-          issues: [{ title: 'Spelling error in the README file', body: '- fix the spelling', author: 'Codertocat' }],
+          issues: [
+            { title: 'Spelling error in the README file', body: '- fix the spelling', author: 'Codertocat' },
+          ],
         },
       ],
     },
@@ -130,7 +132,11 @@ export async function benchAckLatency(): Promise<{ bareP99: number; autodevP99: 
     await autodev.close();
     await bare.close();
   }
-  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const median = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   const bareP99 = median(bareP99s);
   const autodevP99 = median(autodevP99s);
   return { bareP99, autodevP99, ratio: autodevP99 / bareP99 };

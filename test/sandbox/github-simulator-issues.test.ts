@@ -11,9 +11,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await simulator.close();
   // Everything these tests sent and got back fits GitHub's description.
   expect(simulator.violations).toEqual([]);
-  await simulator.close();
 });
 
 async function sandboxState(): Promise<SimulatorState> {

@@ -1,8 +1,11 @@
 /**
- * Turns OpenAPI 3.0 schemas from GitHub's description into JSON Schemas ajv compiles: `nullable: true`
- * becomes a `null` alternative, and each `#/components/schemas/X` reference points at a component that is
- * converted and registered with ajv once, on first use. Sharing components between operations keeps
- * compiling cheap: the repository or user shape is compiled once, not once per operation.
+ * Turns OpenAPI 3.0 schemas from GitHub's description into JSON Schemas ajv compiles:
+ * - `nullable: true` becomes a `null` alternative;
+ * - `oneOf` becomes `anyOf`: GitHub writes oneOf for "one of these shapes" with overlapping branches (a
+ *   basic error also fits the rule-violation error, neither having required fields), so an exclusive
+ *   oneOf would reject real GitHub answers;
+ * - each `#/components/schemas/X` reference points at a component converted and registered with ajv once,
+ *   on first use, so the repository or user shape is compiled once rather than once per operation.
  */
 import type { Ajv } from 'ajv';
 import type { JsonSchema, OpenApiDescription } from './openapi-description.js';
@@ -57,7 +60,9 @@ export function convertSchema(node: JsonSchema, dependencies: Set<string>): Json
     if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-')) continue;
     if (SCHEMA_KEYWORDS.has(key) && isObject(value)) out[key] = convertSchema(value, dependencies);
     else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value))
-      out[key] = value.map((item: unknown) => (isObject(item) ? convertSchema(item, dependencies) : item));
+      out[key === 'oneOf' ? 'anyOf' : key] = value.map((item: unknown) =>
+        isObject(item) ? convertSchema(item, dependencies) : item,
+      );
     else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value))
       out[key] = Object.fromEntries(
         Object.entries(value).map(([name, sub]) => [name, isObject(sub) ? convertSchema(sub, dependencies) : sub]),

@@ -72,14 +72,16 @@ export class OpenApiValidator {
   /** `body` is undefined when the response has none (204, 304, …). */
   validateResponse(match: RouteMatch, status: number, body: unknown): string[] {
     const declared = match.operation.responses?.[String(status)];
-    if (!declared) {
-      // The description lists few error statuses, yet GitHub answers any operation with 401/403/404/422
-      // and friends; those bodies must still look like GitHub's basic error.
-      if (status >= 400) return this.check(`basic-error`, { $ref: '#/components/schemas/basic-error' }, body);
+    const response = declared ? resolve<ResponseObject>(this.description, declared) : undefined;
+    // The description lists few error statuses, and some without a body, yet GitHub answers any operation
+    // with 401/403/404/422 and friends carrying a JSON message: those must look like GitHub's basic error.
+    if (status >= 400 && !response?.content) {
+      return body === undefined ? [] : this.check('basic-error', { $ref: '#/components/schemas/basic-error' }, body);
+    }
+    if (!response) {
       const documented = Object.keys(match.operation.responses ?? {}).join(', ');
       return [`status ${status} is not documented for ${match.operationId} (documented: ${documented})`];
     }
-    const response = resolve<ResponseObject>(this.description, declared);
     if (!response.content) {
       return body === undefined ? [] : [`status ${status} of ${match.operationId} has no body, but one was sent`];
     }

@@ -21,6 +21,8 @@ function runFor(n: number, overrides: Partial<Run> = {}): Run {
   return aRun({
     id: `run${String(n).padStart(7, '0')}`,
     deliveryId: `delivery-${n}`,
+    // One issue per run by default: an issue holds at most one unfinished run.
+    issueNumber: n,
     createdAt: `2026-11-23T10:${minute}:00.000Z`,
     updatedAt: `2026-11-23T10:${minute}:00.000Z`,
     ...overrides,
@@ -138,6 +140,26 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect(await store().getRun('run0000002')).toBeNull();
       });
 
+      it('keeps one unfinished run per issue and hands back the one holding it', async () => {
+        const first = await store().createRun(runFor(1, { issueNumber: 7 }));
+        const twin = await store().createRun(runFor(2, { issueNumber: 7 }));
+        expect(twin).toEqual({ run: first.run, created: false });
+        const otherIssue = await store().createRun(runFor(3, { issueNumber: 8 }));
+        expect(otherIssue.created).toBe(true);
+        await store().saveRun(must(first.run, { type: 'cancelled', by: 'mona' }));
+        const after = await store().createRun(runFor(4, { issueNumber: 7 }));
+        expect(after.created).toBe(true);
+        expect(after.run.id).toBe('run0000004');
+      });
+
+      it('creates exactly one run when 30 deliveries race for one issue', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => store().createRun(runFor(i + 1, { issueNumber: 42 }))),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
+      });
+
       it('creates exactly one run when 50 workers race for one delivery', async () => {
         const results = await Promise.all(
           Array.from({ length: 50 }, (_, i) => store().createRun(runFor(i + 1, { deliveryId: 'contested' }))),
@@ -201,11 +223,12 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       });
 
       it('finds the newest run on an issue', async () => {
-        await store().createRun(runFor(1));
-        await store().createRun(runFor(3));
-        await store().createRun(runFor(2));
+        const ended = { state: 'failed', finishedAt: '2026-11-23T11:00:00.000Z' } as const;
+        await store().createRun(runFor(1, { issueNumber: 7, ...ended }));
+        await store().createRun(runFor(3, { issueNumber: 7 }));
+        await store().createRun(runFor(2, { issueNumber: 7, ...ended }));
         await store().createRun(runFor(4, { issueNumber: 8 }));
-        await store().createRun(runFor(5, { repo: { owner: 'acme', repo: 'gadgets' } }));
+        await store().createRun(runFor(5, { issueNumber: 7, repo: { owner: 'acme', repo: 'gadgets' } }));
         expect((await store().latestRunForIssue({ owner: 'acme', repo: 'widgets' }, 7))?.id).toBe(
           'run0000003',
         );

@@ -5,13 +5,18 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { createNodeMiddleware, Probot } from 'probot';
+import { UnthrottledOctokit } from '../../app/runtime/unthrottled-octokit.js';
 import { autodevApp, type AutodevOptions, type AutodevRuntime } from '../../app/index.js';
 import type { Planner } from '../../app/planner/planner.js';
 import { openStore } from '../../app/store/open-store.js';
 import type { Store } from '../../app/store/store.js';
 import { deliverWebhook } from '../sandbox/deliver-webhook.js';
-import { type GitHubSimulator, type SimulatorSeed, startGitHubSimulator } from '../sandbox/github-simulator.js';
+import {
+  type GitHubSimulator,
+  type SimulatorSeed,
+  startGitHubSimulator,
+} from '../sandbox/github-simulator.js';
 
 export const WEBHOOK_SECRET = 'harness-secret';
 
@@ -21,7 +26,11 @@ export interface AppHarness {
   runtime: AutodevRuntime;
   webhookUrl: string;
   /** Delivers a signed event, then waits until the app has finished the work it caused. */
-  deliver(name: string, payload: unknown, options?: { id?: string; secret?: string }): Promise<{ status: number; id: string }>;
+  deliver(
+    name: string,
+    payload: unknown,
+    options?: { id?: string; secret?: string },
+  ): Promise<{ status: number; id: string }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +54,7 @@ export async function startAppHarness(options: {
     secret,
     baseUrl: github.url,
     logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: UnthrottledOctokit,
   });
   let runtime: AutodevRuntime | undefined;
   const middleware = await createNodeMiddleware(

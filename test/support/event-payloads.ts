@@ -1,0 +1,125 @@
+/**
+ * Real webhook payloads from @octokit/webhooks-examples, retargeted at a seeded repository, issue,
+ * comment and sender. Everything else stays exactly as GitHub sends it.
+ */
+import { createRequire } from 'node:module';
+
+type Json = Record<string, unknown>;
+
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as {
+  name: string;
+  examples: Json[];
+}[];
+
+function example(name: string, action: string): Json {
+  const found = examples.find((g) => g.name === name)?.examples.find((p) => p['action'] === action);
+  if (!found) throw new Error(`no ${name}.${action} example in @octokit/webhooks-examples`);
+  return structuredClone(found);
+}
+
+export interface Target {
+  owner: string;
+  repo: string;
+  installationId?: number;
+}
+
+export interface IssueFields {
+  number: number;
+  title: string;
+  body?: string | null;
+  labels?: string[];
+  state?: 'open' | 'closed';
+  isPullRequest?: boolean;
+}
+
+export interface SenderFields {
+  login: string;
+  type?: 'User' | 'Bot';
+}
+
+function retarget(payload: Json, target: Target, issue: IssueFields, sender: SenderFields): Json {
+  const repository = payload['repository'] as Json & { owner: Json };
+  repository['name'] = target.repo;
+  repository['full_name'] = `${target.owner}/${target.repo}`;
+  repository.owner['login'] = target.owner;
+  const issueJson = payload['issue'] as Json;
+  issueJson['number'] = issue.number;
+  issueJson['title'] = issue.title;
+  issueJson['body'] = issue.body ?? null;
+  issueJson['state'] = issue.state ?? 'open';
+  issueJson['labels'] = (issue.labels ?? []).map((name, i) => ({
+    id: 100 + i,
+    node_id: `LA_${i}`,
+    url: `https://api.github.com/repos/${target.owner}/${target.repo}/labels/${encodeURIComponent(name)}`,
+    name,
+    color: 'ededed',
+    default: false,
+    description: null,
+  }));
+  if (issue.isPullRequest) {
+    issueJson['pull_request'] = {
+      url: `https://api.github.com/repos/${target.owner}/${target.repo}/pulls/${issue.number}`,
+      html_url: `https://github.com/${target.owner}/${target.repo}/pull/${issue.number}`,
+      diff_url: `https://github.com/${target.owner}/${target.repo}/pull/${issue.number}.diff`,
+      patch_url: `https://github.com/${target.owner}/${target.repo}/pull/${issue.number}.patch`,
+    };
+  } else {
+    delete issueJson['pull_request'];
+  }
+  const senderJson = payload['sender'] as Json;
+  senderJson['login'] = sender.login;
+  senderJson['type'] = sender.type ?? (sender.login.endsWith('[bot]') ? 'Bot' : 'User');
+  if (target.installationId === undefined) delete payload['installation'];
+  else
+    payload['installation'] = {
+      id: target.installationId,
+      node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==',
+    };
+  return payload;
+}
+
+export function issueCommentCreated(
+  target: Target,
+  issue: IssueFields,
+  comment: { id: number; body: string },
+  sender: SenderFields,
+): Json {
+  const payload = retarget(example('issue_comment', 'created'), target, issue, sender);
+  const commentJson = payload['comment'] as Json & { user: Json };
+  commentJson['id'] = comment.id;
+  commentJson['body'] = comment.body;
+  commentJson.user['login'] = sender.login;
+  commentJson.user['type'] = (payload['sender'] as Json)['type'];
+  return payload;
+}
+
+export function issueCommentEdited(
+  target: Target,
+  issue: IssueFields,
+  comment: { id: number; body: string },
+  sender: SenderFields,
+): Json {
+  const payload = retarget(example('issue_comment', 'edited'), target, issue, sender);
+  const commentJson = payload['comment'] as Json;
+  commentJson['id'] = comment.id;
+  commentJson['body'] = comment.body;
+  return payload;
+}
+
+export function issuesOpened(target: Target, issue: IssueFields, sender: SenderFields): Json {
+  return retarget(example('issues', 'opened'), target, issue, sender);
+}
+
+export function issuesLabeled(target: Target, issue: IssueFields, label: string, sender: SenderFields): Json {
+  const payload = retarget(example('issues', 'labeled'), target, issue, sender);
+  payload['label'] = {
+    id: 99,
+    node_id: 'LA_99',
+    url: '',
+    name: label,
+    color: 'ededed',
+    default: false,
+    description: null,
+  };
+  return payload;
+}
