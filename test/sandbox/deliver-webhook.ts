@@ -79,7 +79,9 @@ export function examplePayload(name: string, action: string | undefined, patch: 
   const payload = candidates.find((example) => 'installation' in example) ?? candidates[0];
   if (!payload) {
     const actions = [...new Set(webhookExamples(name).map((example) => (example as Json).action))];
-    throw new Error(`no ${name} example with action ${String(action)} (examples have: ${actions.join(', ')})`);
+    throw new Error(
+      `no ${name} example with action ${String(action)} (examples have: ${actions.join(', ')})`,
+    );
   }
   let result = payload;
   if (patch.repository) result = retargetRepository(result, patch.repository);
@@ -107,10 +109,12 @@ function retargetAccount(account: unknown, login: string, type?: 'User' | 'Bot')
   const original = isObject(account) ? account : {};
   const renamed: Json = {};
   // Only whole URL path segments: a short login must not rewrite the middle of a host name.
-  const from = typeof original.login === 'string' ? original.login.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : undefined;
+  const from =
+    typeof original.login === 'string' ? original.login.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : undefined;
   const segment = from ? new RegExp(`/${from}(?=[/{?]|$)`, 'g') : undefined;
   for (const [key, value] of Object.entries(original)) {
-    renamed[key] = segment && typeof value === 'string' ? value.replace(segment, `/${encodeURIComponent(login)}`) : value;
+    renamed[key] =
+      segment && typeof value === 'string' ? value.replace(segment, `/${encodeURIComponent(login)}`) : value;
   }
   return { ...renamed, login, ...(type ? { type } : {}) };
 }
@@ -120,7 +124,9 @@ function replaceInStrings(value: unknown, from: string, to: string): unknown {
   if (typeof value === 'string') return value.split(from).join(to);
   if (Array.isArray(value)) return value.map((item) => replaceInStrings(item, from, to));
   if (isObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceInStrings(item, from, to)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, replaceInStrings(item, from, to)]),
+    );
   }
   return value;
 }

@@ -15,9 +15,16 @@ export function loadDemoSeed(): SimulatorSeed {
 }
 
 /** An octokit as the installation (or with `auth` as given), quiet about the errors tests provoke. */
-export function simulatorOctokit(simulator: GitHubSimulator, auth = simulator.createInstallationToken()): Octokit {
+export function simulatorOctokit(
+  simulator: GitHubSimulator,
+  auth = simulator.createInstallationToken(),
+): Octokit {
   const quiet = () => undefined;
-  return new Octokit({ auth, baseUrl: simulator.url, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
+  return new Octokit({
+    auth,
+    baseUrl: simulator.url,
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
 }
 
 export async function startDemoSimulator(

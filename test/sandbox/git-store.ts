@@ -14,7 +14,9 @@ export function blobSha(text: string): string {
 /** Branch names, `heads/x`, `refs/heads/x`, tags and commit shas (full or abbreviated) → commit sha. */
 export function resolveCommit(repo: RepositoryRecord, ref: string | undefined): string | undefined {
   const name = ref ?? repo.defaultBranch;
-  const candidates = name.startsWith('refs/') ? [name] : [`refs/heads/${name}`, `refs/tags/${name}`, `refs/${name}`];
+  const candidates = name.startsWith('refs/')
+    ? [name]
+    : [`refs/heads/${name}`, `refs/tags/${name}`, `refs/${name}`];
   for (const candidate of candidates) {
     const sha = repo.refs[candidate];
     if (sha) return sha;
@@ -44,7 +46,10 @@ export function listDirectory(
     if (!path.startsWith(prefix)) continue;
     const [name, ...rest] = path.slice(prefix.length).split('/');
     if (!name) continue;
-    entries.set(name, rest.length ? { name, path: prefix + name, type: 'dir' } : { name, path, type: 'file', sha });
+    entries.set(
+      name,
+      rest.length ? { name, path: prefix + name, type: 'dir' } : { name, path, type: 'file', sha },
+    );
   }
   return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -77,7 +82,9 @@ export function commitFiles(
       .join('\n'),
   );
   const parents = parent ? [parent] : [];
-  const sha = sha1(`tree ${treeSha}\n${parents.map((p) => `parent ${p}\n`).join('')}${meta.date}\n${meta.message}`);
+  const sha = sha1(
+    `tree ${treeSha}\n${parents.map((p) => `parent ${p}\n`).join('')}${meta.date}\n${meta.message}`,
+  );
   const commit: CommitRecord = { sha, treeSha, parents, files, ...meta };
   repo.commits[sha] = commit;
   repo.refs[`refs/heads/${branch}`] = sha;

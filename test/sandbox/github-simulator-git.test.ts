@@ -81,7 +81,10 @@ describe('contents', () => {
       message: 'Edit',
       content: content('v2\n'),
     });
-    expect(await errorOf(withoutSha)).toEqual({ status: 422, message: expect.stringContaining('"sha" wasn\'t supplied') });
+    expect(await errorOf(withoutSha)).toEqual({
+      status: 422,
+      message: expect.stringContaining('"sha" wasn\'t supplied'),
+    });
     const staleSha = github.rest.repos.createOrUpdateFileContents({
       ...DEMO_REPO,
       path: 'docs/notes.md',
@@ -108,10 +111,17 @@ describe('contents', () => {
 describe('refs and branches', () => {
   it('creates, reads, fast-forwards and deletes a branch ref', async () => {
     const base = await mainSha();
-    const created = await github.rest.git.createRef({ ...DEMO_REPO, ref: 'refs/heads/autodev/run-1/task-a', sha: base });
+    const created = await github.rest.git.createRef({
+      ...DEMO_REPO,
+      ref: 'refs/heads/autodev/run-1/task-a',
+      sha: base,
+    });
     expect(created.status).toBe(201);
     const { data: ref } = await github.rest.git.getRef({ ...DEMO_REPO, ref: 'heads/autodev/run-1/task-a' });
-    expect(ref).toMatchObject({ ref: 'refs/heads/autodev/run-1/task-a', object: { sha: base, type: 'commit' } });
+    expect(ref).toMatchObject({
+      ref: 'refs/heads/autodev/run-1/task-a',
+      object: { sha: base, type: 'commit' },
+    });
 
     const commit = await github.rest.repos.createOrUpdateFileContents({
       ...DEMO_REPO,
@@ -121,7 +131,10 @@ describe('refs and branches', () => {
       branch: 'autodev/run-1/task-a',
     });
     const tip = commit.data.commit.sha ?? '';
-    const { data: branch } = await github.rest.repos.getBranch({ ...DEMO_REPO, branch: 'autodev/run-1/task-a' });
+    const { data: branch } = await github.rest.repos.getBranch({
+      ...DEMO_REPO,
+      branch: 'autodev/run-1/task-a',
+    });
     expect(branch.commit.sha).toBe(tip);
 
     await github.rest.git.createRef({ ...DEMO_REPO, ref: 'refs/heads/integration', sha: base });
@@ -129,12 +142,19 @@ describe('refs and branches', () => {
     expect(forward.data.object.sha).toBe(tip);
     const backward = github.rest.git.updateRef({ ...DEMO_REPO, ref: 'heads/integration', sha: base });
     expect(await errorOf(backward)).toEqual({ status: 422, message: 'Update is not a fast forward' });
-    const forced = await github.rest.git.updateRef({ ...DEMO_REPO, ref: 'heads/integration', sha: base, force: true });
+    const forced = await github.rest.git.updateRef({
+      ...DEMO_REPO,
+      ref: 'heads/integration',
+      sha: base,
+      force: true,
+    });
     expect(forced.data.object.sha).toBe(base);
 
     expect((await github.rest.git.deleteRef({ ...DEMO_REPO, ref: 'heads/integration' })).status).toBe(204);
     expect(repoState().refs['refs/heads/integration']).toBeUndefined();
-    expect((await errorOf(github.rest.git.getRef({ ...DEMO_REPO, ref: 'heads/integration' }))).status).toBe(404);
+    expect((await errorOf(github.rest.git.getRef({ ...DEMO_REPO, ref: 'heads/integration' }))).status).toBe(
+      404,
+    );
   });
 
   it('refuses refs GitHub refuses', async () => {
@@ -182,7 +202,12 @@ describe('pull requests and reviews', () => {
   });
 
   it('refuses a second pull request for the same head, a missing branch and an empty diff', async () => {
-    const again = github.rest.pulls.create({ ...DEMO_REPO, head: 'autodev/run-2', base: 'main', title: 'Again' });
+    const again = github.rest.pulls.create({
+      ...DEMO_REPO,
+      head: 'autodev/run-2',
+      base: 'main',
+      title: 'Again',
+    });
     expect((await errorOf(again)).status).toBe(422);
     const noBranch = github.rest.pulls.create({ ...DEMO_REPO, head: 'ghost', base: 'main', title: 'Ghost' });
     expect((await errorOf(noBranch)).status).toBe(422);
@@ -196,7 +221,12 @@ describe('pull requests and reviews', () => {
     expect(byHead.data.map((pull) => pull.number)).toEqual([number]);
     expect((await github.rest.pulls.list({ ...DEMO_REPO, base: 'develop' })).data).toEqual([]);
 
-    const { data } = await github.rest.pulls.update({ ...DEMO_REPO, pull_number: number, title: 'Farewell', state: 'closed' });
+    const { data } = await github.rest.pulls.update({
+      ...DEMO_REPO,
+      pull_number: number,
+      title: 'Farewell',
+      state: 'closed',
+    });
     expect(data).toMatchObject({ title: 'Farewell', state: 'closed' });
     expect((await github.rest.pulls.list({ ...DEMO_REPO, state: 'open' })).data).toEqual([]);
     expect((await github.rest.pulls.list({ ...DEMO_REPO, state: 'closed' })).data).toHaveLength(1);
@@ -215,6 +245,8 @@ describe('pull requests and reviews', () => {
     expect(review.data).toMatchObject({ state: 'COMMENTED', user: { login: 'autodev[bot]' } });
     const approve = github.rest.pulls.createReview({ ...DEMO_REPO, pull_number: number, event: 'APPROVE' });
     expect((await errorOf(approve)).status).toBe(422);
-    expect(repoState().reviews).toEqual([expect.objectContaining({ pullNumber: number, state: 'COMMENTED' })]);
+    expect(repoState().reviews).toEqual([
+      expect.objectContaining({ pullNumber: number, state: 'COMMENTED' }),
+    ]);
   });
 });

@@ -55,7 +55,10 @@ describe('repository and permissions', () => {
   });
 
   it('answers 404 for a login that is no user, and for an unknown repository', async () => {
-    const unknownUser = github.rest.repos.getCollaboratorPermissionLevel({ ...DEMO_REPO, username: 'ghost-42' });
+    const unknownUser = github.rest.repos.getCollaboratorPermissionLevel({
+      ...DEMO_REPO,
+      username: 'ghost-42',
+    });
     expect(await statusOf(unknownUser)).toBe(404);
     const unknownRepo = github.rest.repos.get({ owner: 'octo-org', repo: 'nope' });
     await expect(unknownRepo).rejects.toMatchObject({
@@ -87,7 +90,11 @@ describe('issues', () => {
       state: 'closed',
       labels: ['bug', 'triaged'],
     });
-    expect(closed.data).toMatchObject({ state: 'closed', state_reason: 'completed', title: 'Flaky test (fixed)' });
+    expect(closed.data).toMatchObject({
+      state: 'closed',
+      state_reason: 'completed',
+      title: 'Flaky test (fixed)',
+    });
     expect(closed.data.closed_at).toEqual(expect.any(String));
 
     const issue = demoRepoIn(await sandboxState()).issues.find((candidate) => candidate.number === number);
@@ -97,22 +104,38 @@ describe('issues', () => {
   });
 
   it('adds labels to an issue and refuses a duplicate repository label', async () => {
-    const { data } = await github.rest.issues.addLabels({ ...DEMO_REPO, issue_number: 1, labels: ['planned'] });
+    const { data } = await github.rest.issues.addLabels({
+      ...DEMO_REPO,
+      issue_number: 1,
+      labels: ['planned'],
+    });
     expect(data.map((label) => label.name)).toEqual(['autodev', 'planned']);
-    const created = await github.rest.issues.createLabel({ ...DEMO_REPO, name: 'autodev:running', color: '0e8a16' });
+    const created = await github.rest.issues.createLabel({
+      ...DEMO_REPO,
+      name: 'autodev:running',
+      color: '0e8a16',
+    });
     expect(created.status).toBe(201);
-    expect(await statusOf(github.rest.issues.createLabel({ ...DEMO_REPO, name: 'AUTODEV:running' }))).toBe(422);
+    expect(await statusOf(github.rest.issues.createLabel({ ...DEMO_REPO, name: 'AUTODEV:running' }))).toBe(
+      422,
+    );
   });
 
   it('answers 404 for a missing issue', async () => {
     expect(await statusOf(github.rest.issues.get({ ...DEMO_REPO, issue_number: 999 }))).toBe(404);
-    expect(await statusOf(github.rest.issues.createComment({ ...DEMO_REPO, issue_number: 999, body: 'x' }))).toBe(404);
+    expect(
+      await statusOf(github.rest.issues.createComment({ ...DEMO_REPO, issue_number: 999, body: 'x' })),
+    ).toBe(404);
   });
 });
 
 describe('comments', () => {
   it('creates, lists, reads, edits and deletes a comment', async () => {
-    const created = await github.rest.issues.createComment({ ...DEMO_REPO, issue_number: 1, body: 'Planning…' });
+    const created = await github.rest.issues.createComment({
+      ...DEMO_REPO,
+      issue_number: 1,
+      body: 'Planning…',
+    });
     expect(created.status).toBe(201);
     const commentId = created.data.id;
 
@@ -138,7 +161,11 @@ describe('comments', () => {
     for (let index = 0; index < 5; index += 1) {
       await github.rest.issues.createComment({ ...DEMO_REPO, issue_number: issue.number, body: `#${index}` });
     }
-    const firstPage = await github.rest.issues.listComments({ ...DEMO_REPO, issue_number: issue.number, per_page: 2 });
+    const firstPage = await github.rest.issues.listComments({
+      ...DEMO_REPO,
+      issue_number: issue.number,
+      per_page: 2,
+    });
     expect(firstPage.data).toHaveLength(2);
     expect(firstPage.headers.link).toContain('rel="next"');
     const all = await github.paginate(github.rest.issues.listComments, {
@@ -152,8 +179,16 @@ describe('comments', () => {
 
 describe('reactions', () => {
   it('answers 201 for a new reaction and 200 when the same one exists', async () => {
-    const first = await github.rest.reactions.createForIssue({ ...DEMO_REPO, issue_number: 1, content: 'eyes' });
-    const again = await github.rest.reactions.createForIssue({ ...DEMO_REPO, issue_number: 1, content: 'eyes' });
+    const first = await github.rest.reactions.createForIssue({
+      ...DEMO_REPO,
+      issue_number: 1,
+      content: 'eyes',
+    });
+    const again = await github.rest.reactions.createForIssue({
+      ...DEMO_REPO,
+      issue_number: 1,
+      content: 'eyes',
+    });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.data.id).toBe(first.data.id);
     const { data: issue } = await github.rest.issues.get({ ...DEMO_REPO, issue_number: 1 });
@@ -161,7 +196,11 @@ describe('reactions', () => {
   });
 
   it('reacts to comments and records who reacted', async () => {
-    const { data: comment } = await github.rest.issues.createComment({ ...DEMO_REPO, issue_number: 1, body: 'Go' });
+    const { data: comment } = await github.rest.issues.createComment({
+      ...DEMO_REPO,
+      issue_number: 1,
+      body: 'Go',
+    });
     const reaction = await github.rest.reactions.createForIssueComment({
       ...DEMO_REPO,
       comment_id: comment.id,
@@ -170,7 +209,11 @@ describe('reactions', () => {
     expect(reaction.status).toBe(201);
     const stored = demoRepoIn(await sandboxState()).comments.find((candidate) => candidate.id === comment.id);
     expect(stored?.reactions).toEqual([expect.objectContaining({ content: 'rocket', user: 'autodev[bot]' })]);
-    const missing = github.rest.reactions.createForIssueComment({ ...DEMO_REPO, comment_id: 1, content: '+1' });
+    const missing = github.rest.reactions.createForIssueComment({
+      ...DEMO_REPO,
+      comment_id: 1,
+      content: '+1',
+    });
     expect(await statusOf(missing)).toBe(404);
   });
 });

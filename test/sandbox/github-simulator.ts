@@ -11,15 +11,17 @@ import type { AddressInfo } from 'node:net';
 import { loadOpenApiValidator } from './openapi-validator.js';
 import type { OpenApiValidator } from './openapi-validator.js';
 import { handleSandboxRequest } from './sandbox-endpoints.js';
-import { createSimulatorState } from './simulator-state.js';
-import type { RunConclusion, SimulatorSeed, SimulatorState, WorkflowRunRecord } from './simulator-state.js';
+import { createSimulatorState } from './simulator-seed.js';
+import type { SimulatorSeed } from './simulator-seed.js';
+import { timestamp } from './simulator-state.js';
+import type { RunConclusion, SimulatorState, WorkflowRunRecord } from './simulator-state.js';
 import { completeWorkflowRun, startWorkflowRun } from './routes/action-routes.js';
 import { issueInstallationToken } from './routes/app-routes.js';
-import { timestamp } from './simulator-state.js';
 import { answerGitHubRequest } from './simulator-pipeline.js';
 import type { RecordedRequest, Violation } from './simulator-pipeline.js';
 
-export type { SimulatorSeed, SimulatorState } from './simulator-state.js';
+export type { SimulatorSeed } from './simulator-seed.js';
+export type { SimulatorState } from './simulator-state.js';
 export type { RecordedRequest, Violation } from './simulator-pipeline.js';
 
 export interface GitHubSimulator {
@@ -117,7 +119,12 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
   return simulator;
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   response.writeHead(status, {
     ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),

@@ -58,7 +58,11 @@ export class OperationRouter {
   }
 }
 
-function compileTemplate(description: OpenApiDescription, template: string, operation: OperationObject): Candidate {
+function compileTemplate(
+  description: OpenApiDescription,
+  template: string,
+  operation: OperationObject,
+): Candidate {
   const greedy = new Set(
     (operation.parameters ?? [])
       .map((parameter) => resolve<ParameterObject>(description, parameter))

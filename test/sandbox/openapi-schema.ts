@@ -65,7 +65,10 @@ export function convertSchema(node: JsonSchema, dependencies: Set<string>): Json
       );
     else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value))
       out[key] = Object.fromEntries(
-        Object.entries(value).map(([name, sub]) => [name, isObject(sub) ? convertSchema(sub, dependencies) : sub]),
+        Object.entries(value).map(([name, sub]) => [
+          name,
+          isObject(sub) ? convertSchema(sub, dependencies) : sub,
+        ]),
       );
     else out[key] = value;
   }

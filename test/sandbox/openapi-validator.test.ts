@@ -14,7 +14,12 @@ function operation(method: string, path: string): RouteMatch {
 describe('routing against GitHub paths', () => {
   it.each([
     ['GET', '/repos/o/r/git/ref/heads/feature/x', 'git/get-ref', { ref: 'heads/feature/x' }],
-    ['PATCH', '/repos/o/r/git/refs/heads/autodev/run-1/task-a', 'git/update-ref', { ref: 'heads/autodev/run-1/task-a' }],
+    [
+      'PATCH',
+      '/repos/o/r/git/refs/heads/autodev/run-1/task-a',
+      'git/update-ref',
+      { ref: 'heads/autodev/run-1/task-a' },
+    ],
     ['GET', '/repos/o/r/commits/main/check-runs', 'checks/list-for-ref', { ref: 'main' }],
     ['GET', '/repos/o/r/commits/feature/x/check-runs', 'checks/list-for-ref', { ref: 'feature/x' }],
     ['GET', '/repos/o/r/commits/feature/x', 'repos/get-commit', { ref: 'feature/x' }],
@@ -22,7 +27,12 @@ describe('routing against GitHub paths', () => {
     ['GET', '/repos/o/r/contents/src%2Flib%2Fa.ts', 'repos/get-content', { path: 'src/lib/a.ts' }],
     ['GET', '/repos/o/r/branches/feat/x', 'repos/get-branch', { branch: 'feat/x' }],
     ['GET', '/repos/o/r/branches/feat/x/protection', 'repos/get-branch-protection', { branch: 'feat/x' }],
-    ['POST', '/repos/o/r/actions/workflows/ci.yml/dispatches', 'actions/create-workflow-dispatch', { workflow_id: 'ci.yml' }],
+    [
+      'POST',
+      '/repos/o/r/actions/workflows/ci.yml/dispatches',
+      'actions/create-workflow-dispatch',
+      { workflow_id: 'ci.yml' },
+    ],
     ['GET', '/repos/o/r/issues/comments/7', 'issues/get-comment', { comment_id: '7' }],
     ['GET', '/repos/o/r/issues/7', 'issues/get', { issue_number: '7' }],
   ])('%s %s → %s', (method, path, operationId, params) => {
@@ -92,11 +102,15 @@ describe('response validation catches a simulator that got GitHub wrong', () => 
     expect(validator.validateResponse(getLabel, 200, withoutColor)).toEqual([
       "response must have required property 'color'",
     ]);
-    expect(validator.validateResponse(getLabel, 200, { ...label, id: '1' })).toEqual(['response/id must be integer']);
+    expect(validator.validateResponse(getLabel, 200, { ...label, id: '1' })).toEqual([
+      'response/id must be integer',
+    ]);
     expect(validator.validateResponse(getLabel, 200, { ...label, url: 'not a url' })).toEqual([
       'response/url must match format "uri"',
     ]);
-    expect(validator.validateResponse(getLabel, 200, { ...label, name: null })).toEqual(['response/name must be string']);
+    expect(validator.validateResponse(getLabel, 200, { ...label, name: null })).toEqual([
+      'response/name must be string',
+    ]);
   });
 
   it('reports statuses the operation does not document, and bodies where none belong', () => {
@@ -110,7 +124,9 @@ describe('response validation catches a simulator that got GitHub wrong', () => 
     const error = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' };
     expect(validator.validateResponse(getLabel, 404, error)).toEqual([]);
     expect(validator.validateResponse(getLabel, 401, { ...error, message: 'Bad credentials' })).toEqual([]);
-    expect(validator.validateResponse(getLabel, 404, { message: 404 })).toEqual(['response/message must be string']);
+    expect(validator.validateResponse(getLabel, 404, { message: 404 })).toEqual([
+      'response/message must be string',
+    ]);
   });
 });
 

@@ -26,7 +26,8 @@ const MAX_ERRORS = 10;
 const ANNOTATION_FORMATS = ['int32', 'int64', 'double', 'binary', 'repo.nwo'];
 // ajv-formats is CommonJS; depending on the loader its default export is the plugin or its module object.
 const addFormats: FormatsPlugin =
-  (formatsModule as unknown as { default?: FormatsPlugin }).default ?? (formatsModule as unknown as FormatsPlugin);
+  (formatsModule as unknown as { default?: FormatsPlugin }).default ??
+  (formatsModule as unknown as FormatsPlugin);
 
 export class OpenApiValidator {
   private readonly router: OperationRouter;
@@ -76,14 +77,18 @@ export class OpenApiValidator {
     // The description lists few error statuses, and some without a body, yet GitHub answers any operation
     // with 401/403/404/422 and friends carrying a JSON message: those must look like GitHub's basic error.
     if (status >= 400 && !response?.content) {
-      return body === undefined ? [] : this.check('basic-error', { $ref: '#/components/schemas/basic-error' }, body);
+      return body === undefined
+        ? []
+        : this.check('basic-error', { $ref: '#/components/schemas/basic-error' }, body);
     }
     if (!response) {
       const documented = Object.keys(match.operation.responses ?? {}).join(', ');
       return [`status ${status} is not documented for ${match.operationId} (documented: ${documented})`];
     }
     if (!response.content) {
-      return body === undefined ? [] : [`status ${status} of ${match.operationId} has no body, but one was sent`];
+      return body === undefined
+        ? []
+        : [`status ${status} of ${match.operationId} has no body, but one was sent`];
     }
     const schema = response.content['application/json']?.schema;
     if (!schema) return [];
@@ -96,7 +101,11 @@ export class OpenApiValidator {
     return validate(body) ? [] : formatErrors('response', validate.errors).slice(0, MAX_ERRORS);
   }
 
-  private parameterErrors(match: RouteMatch, place: 'path' | 'query', values: Record<string, string>): string[] {
+  private parameterErrors(
+    match: RouteMatch,
+    place: 'path' | 'query',
+    values: Record<string, string>,
+  ): string[] {
     const validate = this.validator(`${match.operationId} ${place}`, this.parameters, () =>
       this.parameterSchema(match, place),
     );

@@ -3,7 +3,8 @@
  * a state snapshot, the recorded violations, a reset, and moving workflow runs along.
  */
 import type { GitHubSimulator } from './github-simulator.js';
-import type { RunConclusion, SimulatorSeed } from './simulator-state.js';
+import type { SimulatorSeed } from './simulator-seed.js';
+import type { RunConclusion } from './simulator-state.js';
 
 const CONCLUSIONS: RunConclusion[] = ['success', 'failure', 'cancelled', 'skipped', 'timed_out', 'neutral'];
 
@@ -32,7 +33,8 @@ export function handleSandboxRequest(
     if (run[2] === 'complete' && !CONCLUSIONS.includes(conclusion)) {
       return { status: 422, body: { message: `conclusion must be one of ${CONCLUSIONS.join(', ')}` } };
     }
-    const updated = run[2] === 'start' ? simulator.startWorkflowRun(id) : simulator.completeWorkflowRun(id, conclusion);
+    const updated =
+      run[2] === 'start' ? simulator.startWorkflowRun(id) : simulator.completeWorkflowRun(id, conclusion);
     return updated ? { status: 200, body: updated } : { status: 404, body: { message: 'Not Found' } };
   }
   return { status: 404, body: { message: `No sandbox endpoint ${method} ${path}` } };

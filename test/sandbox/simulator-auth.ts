@@ -9,7 +9,8 @@ import type { SimulatorState } from './simulator-state.js';
 
 export type Authorization = { ok: true; actor: string } | { ok: false; status: 401; message: string };
 
-const JWT_TEMPLATES = /^\/app(\/|$)|^\/(repos\/\{owner\}\/\{repo\}|orgs\/\{org\}|users\/\{username\})\/installation$/;
+const JWT_TEMPLATES =
+  /^\/app(\/|$)|^\/(repos\/\{owner\}\/\{repo\}|orgs\/\{org\}|users\/\{username\})\/installation$/;
 // GitHub tolerates a little clock drift between the app and itself.
 const CLOCK_SKEW_SECONDS = 60;
 

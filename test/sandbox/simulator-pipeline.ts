@@ -76,7 +76,10 @@ export const SIMULATED_ROUTES: RouteTable = {
 
 const REJECTION = "not allowed by GitHub's OpenAPI description";
 
-export function answerGitHubRequest(context: PipelineContext, incoming: IncomingGitHubRequest): PipelineAnswer {
+export function answerGitHubRequest(
+  context: PipelineContext,
+  incoming: IncomingGitHubRequest,
+): PipelineAnswer {
   const { method, url } = incoming;
   const query = Object.fromEntries(url.searchParams);
   const violations: Violation[] = [];
@@ -90,7 +93,13 @@ export function answerGitHubRequest(context: PipelineContext, incoming: Incoming
     }
   };
   const violation = (where: Violation['where'], errors: string[], operationId?: string) =>
-    violations.push({ method, path: url.pathname + url.search, ...(operationId ? { operationId } : {}), where, errors });
+    violations.push({
+      method,
+      path: url.pathname + url.search,
+      ...(operationId ? { operationId } : {}),
+      where,
+      errors,
+    });
 
   const match = timed(() => context.validator.findOperation(method, url.pathname));
   const finish = (response: RouteResponse, requestBody?: unknown): PipelineAnswer => ({
@@ -144,7 +153,10 @@ export function answerGitHubRequest(context: PipelineContext, incoming: Incoming
     console.error(`[github-simulator] not simulated: ${match.operationId} (${method} ${match.template})`);
     return finish(errorResponse(501, `The GitHub simulator does not implement ${match.operationId}`), body);
   }
-  return respond(runHandler(context, match, handler, { query, body, actor: auth.actor, path: url.pathname }), body);
+  return respond(
+    runHandler(context, match, handler, { query, body, actor: auth.actor, path: url.pathname }),
+    body,
+  );
 }
 
 function runHandler(

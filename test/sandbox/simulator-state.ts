@@ -1,30 +1,9 @@
 /**
- * The simulator's whole world as plain JSON-serialisable data, and how a seed becomes one. Route handlers
+ * The simulator's whole world as plain JSON-serialisable data, and small helpers over it. Route handlers
  * mutate it; renderers turn it into GitHub's response shapes. Nothing here knows about HTTP.
  */
-import { commitFiles } from './git-store.js';
-
 export type CollaboratorRole = 'read' | 'triage' | 'write' | 'maintain' | 'admin';
 export type ReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
-
-export interface SimulatorSeed {
-  installationId?: number;
-  /** With `publicKey` (PEM), JWT signatures are verified; without it any well-formed JWT is accepted. */
-  app?: { id: number; slug: string; name?: string; publicKey?: string };
-  users: { login: string; type?: 'User' | 'Bot' }[];
-  repositories: {
-    owner: string;
-    name: string;
-    defaultBranch?: string;
-    private?: boolean;
-    /** path → text on the default branch */
-    files?: Record<string, string>;
-    collaborators?: Record<string, CollaboratorRole>;
-    issues?: { number?: number; title: string; body?: string; author: string; labels?: string[] }[];
-    /** Defaults to every `.github/workflows/*.yml` among `files`. */
-    workflows?: { id?: number; path: string; name?: string }[];
-  }[];
-}
 
 export interface UserRecord {
   id: number;
@@ -225,7 +204,11 @@ export function findUser(state: SimulatorState, login: string): UserRecord | und
 }
 
 /** The user for a login, created on first sight so authors outside the seed still render. */
-export function ensureUser(state: SimulatorState, login: string, type: UserRecord['type'] = 'User'): UserRecord {
+export function ensureUser(
+  state: SimulatorState,
+  login: string,
+  type: UserRecord['type'] = 'User',
+): UserRecord {
   const existing = findUser(state, login);
   if (existing) return existing;
   const user: UserRecord = { id: nextId(state), login, type: login.endsWith('[bot]') ? 'Bot' : type };
@@ -233,94 +216,13 @@ export function ensureUser(state: SimulatorState, login: string, type: UserRecor
   return user;
 }
 
-export function findRepository(state: SimulatorState, owner: string, name: string): RepositoryRecord | undefined {
+export function findRepository(
+  state: SimulatorState,
+  owner: string,
+  name: string,
+): RepositoryRecord | undefined {
   const [o, n] = [owner.toLowerCase(), name.toLowerCase()];
   return state.repositories.find((repo) => repo.owner.toLowerCase() === o && repo.name.toLowerCase() === n);
-}
-
-export function createSimulatorState(seed: SimulatorSeed, now = timestamp()): SimulatorState {
-  const app = { id: seed.app?.id ?? 1, slug: seed.app?.slug ?? 'autodev', name: seed.app?.name ?? '' };
-  const state: SimulatorState = {
-    app: { ...app, name: app.name || app.slug },
-    installationId: seed.installationId ?? 1,
-    createdAt: now,
-    nextId: 1000,
-    users: [],
-    tokens: [],
-    repositories: [],
-  };
-  ensureUser(state, botLogin(state), 'Bot');
-  for (const user of seed.users) ensureUser(state, user.login, user.type ?? 'User');
-  for (const repo of seed.repositories) {
-    ensureUser(state, repo.owner, 'Organization');
-    state.repositories.push(seedRepository(state, repo, now));
-  }
-  return state;
-}
-
-function seedRepository(state: SimulatorState, seed: SimulatorSeed['repositories'][number], now: string) {
-  const repo: RepositoryRecord = {
-    id: nextId(state),
-    owner: seed.owner,
-    name: seed.name,
-    private: seed.private ?? false,
-    defaultBranch: seed.defaultBranch ?? 'main',
-    createdAt: now,
-    pushedAt: now,
-    collaborators: { ...seed.collaborators },
-    refs: {},
-    commits: {},
-    blobs: {},
-    labels: [],
-    issues: [],
-    comments: [],
-    pulls: [],
-    reviews: [],
-    checkRuns: [],
-    workflows: [],
-    workflowRuns: [],
-    dispatches: [],
-    nextNumber: 1,
-  };
-  for (const login of Object.keys(repo.collaborators)) ensureUser(state, login);
-  const files = seed.files ?? { 'README.md': `# ${seed.name}\n` };
-  commitFiles(repo, repo.defaultBranch, files, { message: 'Initial commit', author: seed.owner, date: now });
-  const workflows: { id?: number; path: string; name?: string }[] =
-    seed.workflows ??
-    Object.keys(files)
-      .filter((path) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
-      .map((path) => ({ path }));
-  for (const workflow of workflows) {
-    const name = workflow.name ?? workflowName(files[workflow.path]) ?? workflow.path;
-    repo.workflows.push({ id: workflow.id ?? nextId(state), path: workflow.path, name, createdAt: now });
-  }
-  for (const issue of seed.issues ?? []) {
-    const number = issue.number ?? repo.nextNumber;
-    repo.nextNumber = Math.max(repo.nextNumber, number + 1);
-    ensureUser(state, issue.author);
-    repo.issues.push({
-      id: nextId(state),
-      number,
-      title: issue.title,
-      body: issue.body ?? null,
-      user: issue.author,
-      state: 'open',
-      stateReason: null,
-      labels: issue.labels ?? [],
-      isPullRequest: false,
-      reactions: [],
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-    });
-    for (const label of issue.labels ?? []) ensureLabel(state, repo, label);
-  }
-  return repo;
-}
-
-/** A workflow's top-level `name:`, which GitHub shows as the workflow's name (the path otherwise). */
-function workflowName(text: string | undefined): string | undefined {
-  return /^name:\s*['"]?(.+?)['"]?\s*$/m.exec(text ?? '')?.[1];
 }
 
 /** The repository label with this name, created with GitHub's default colour if missing (as GitHub does). */

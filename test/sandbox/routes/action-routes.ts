@@ -19,7 +19,8 @@ import type { RouteRequest, RouteResponse, RouteTable } from './route-handler.js
 /** By numeric id, file name (`ci.yml`) or full path, as GitHub accepts. */
 function findWorkflow(repo: RepositoryRecord, key: string): WorkflowRecord | undefined {
   return repo.workflows.find(
-    (workflow) => String(workflow.id) === key || workflow.path === key || workflow.path.split('/').pop() === key,
+    (workflow) =>
+      String(workflow.id) === key || workflow.path === key || workflow.path.split('/').pop() === key,
   );
 }
 
@@ -35,7 +36,11 @@ function findRun(state: SimulatorState, id: number): [RepositoryRecord, Workflow
   return undefined;
 }
 
-export function startWorkflowRun(state: SimulatorState, id: number, now: string): WorkflowRunRecord | undefined {
+export function startWorkflowRun(
+  state: SimulatorState,
+  id: number,
+  now: string,
+): WorkflowRunRecord | undefined {
   const run = findRun(state, id)?.[1];
   if (!run || run.status === 'completed') return run;
   run.status = 'in_progress';
@@ -60,7 +65,11 @@ export function completeWorkflowRun(
 function dispatch(request: RouteRequest, repo: RepositoryRecord): RouteResponse {
   const workflow = findWorkflow(repo, request.params.workflow_id ?? '');
   if (!workflow) return notFound();
-  const body = request.body as { ref: string; inputs?: Record<string, unknown>; return_run_details?: boolean };
+  const body = request.body as {
+    ref: string;
+    inputs?: Record<string, unknown>;
+    return_run_details?: boolean;
+  };
   const branch = body.ref.replace(/^refs\/(heads|tags)\//, '');
   const headSha = resolveCommit(repo, body.ref);
   if (!headSha) return unprocessable(`No ref found for: ${body.ref}`);
@@ -88,7 +97,14 @@ function dispatch(request: RouteRequest, repo: RepositoryRecord): RouteResponse 
     completedAt: null,
   });
   repo.workflowRuns.push(run);
-  repo.dispatches.push({ workflowId: workflow.id, ref: body.ref, inputs: run.inputs, runId: run.id, actor: request.actor, at: request.now });
+  repo.dispatches.push({
+    workflowId: workflow.id,
+    ref: body.ref,
+    inputs: run.inputs,
+    runId: run.id,
+    actor: request.actor,
+    at: request.now,
+  });
   if (!body.return_run_details) return noContent();
   return ok({
     workflow_run_id: run.id,
@@ -106,19 +122,27 @@ function listRuns(request: RouteRequest, repo: RepositoryRecord, runs: WorkflowR
     .filter((run) => !status || run.status === status || run.conclusion === status)
     .filter((run) => !headSha || run.headSha === headSha)
     .sort((a, b) => b.id - a.id);
-  const page = listPage(request, matching, (run) => renderWorkflowRun(request, repo, run, workflowOf(repo, run)));
+  const page = listPage(request, matching, (run) =>
+    renderWorkflowRun(request, repo, run, workflowOf(repo, run)),
+  );
   return { ...page, body: { total_count: matching.length, workflow_runs: page.body } };
 }
 
 export const actionRoutes: RouteTable = {
   'actions/create-workflow-dispatch': withRepository(dispatch),
 
-  'actions/list-workflow-runs-for-repo': withRepository((request, repo) => listRuns(request, repo, repo.workflowRuns)),
+  'actions/list-workflow-runs-for-repo': withRepository((request, repo) =>
+    listRuns(request, repo, repo.workflowRuns),
+  ),
 
   'actions/list-workflow-runs': withRepository((request, repo) => {
     const workflow = findWorkflow(repo, request.params.workflow_id ?? '');
     if (!workflow) return notFound();
-    return listRuns(request, repo, repo.workflowRuns.filter((run) => run.workflowId === workflow.id));
+    return listRuns(
+      request,
+      repo,
+      repo.workflowRuns.filter((run) => run.workflowId === workflow.id),
+    );
   }),
 
   'actions/get-workflow-run': withRepository((request, repo) => {
@@ -129,7 +153,9 @@ export const actionRoutes: RouteTable = {
   'actions/list-jobs-for-workflow-run': withRepository((request, repo) => {
     const run = repo.workflowRuns.find((candidate) => candidate.id === Number(request.params.run_id));
     if (!run) return notFound();
-    const page = listPage(request, run.jobs, (job) => renderJob(request, repo, run, job, workflowOf(repo, run)));
+    const page = listPage(request, run.jobs, (job) =>
+      renderJob(request, repo, run, job, workflowOf(repo, run)),
+    );
     return { ...page, body: { total_count: run.jobs.length, jobs: page.body } };
   }),
 };

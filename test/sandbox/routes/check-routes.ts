@@ -24,7 +24,8 @@ interface CheckBody {
 function applyCheckBody(check: CheckRunRecord, body: CheckBody, now: string): RouteResponse | undefined {
   const status = body.conclusion ? 'completed' : (body.status ?? check.status);
   const conclusion = body.conclusion ?? (status === 'completed' ? check.conclusion : null);
-  if (status === 'completed' && !conclusion) return unprocessable('Invalid request.\n\nconclusion is missing.');
+  if (status === 'completed' && !conclusion)
+    return unprocessable('Invalid request.\n\nconclusion is missing.');
   check.status = status;
   check.conclusion = conclusion;
   if (body.name !== undefined) check.name = body.name;

@@ -31,19 +31,31 @@ function fileCommitResponse(
   const content =
     text === undefined
       ? null
-      : renderContentEntry(request, repo, branch, {
-          name: path.split('/').pop() ?? path,
-          path,
-          type: 'file',
-          sha: commit.files[path],
-        }, Buffer.byteLength(text));
+      : renderContentEntry(
+          request,
+          repo,
+          branch,
+          {
+            name: path.split('/').pop() ?? path,
+            path,
+            type: 'file',
+            sha: commit.files[path],
+          },
+          Buffer.byteLength(text),
+        );
   return ok({ content, commit: renderGitCommit(request, repo, commit) }, status);
 }
 
 /** Checks the caller's `sha` against the file on the branch the way GitHub does before writing. */
-function checkBlobSha(path: string, current: string | undefined, given: string | undefined): RouteResponse | undefined {
-  if (current !== undefined && given === undefined) return unprocessable(`Invalid request.\n\n"sha" wasn't supplied.`);
-  if (current !== undefined && given !== current) return errorResponse(409, `${path} does not match ${given}`);
+function checkBlobSha(
+  path: string,
+  current: string | undefined,
+  given: string | undefined,
+): RouteResponse | undefined {
+  if (current !== undefined && given === undefined)
+    return unprocessable(`Invalid request.\n\n"sha" wasn't supplied.`);
+  if (current !== undefined && given !== current)
+    return errorResponse(409, `${path} does not match ${given}`);
   return undefined;
 }
 
@@ -79,11 +91,16 @@ export const contentRoutes: RouteTable = {
     const refusal = checkBlobSha(path, current, body.sha);
     if (refusal) return refusal;
     const text = Buffer.from(body.content, 'base64').toString('utf8');
-    const commit = commitFiles(repo, branch, { [path]: text }, {
-      message: body.message,
-      author: request.actor,
-      date: request.now,
-    });
+    const commit = commitFiles(
+      repo,
+      branch,
+      { [path]: text },
+      {
+        message: body.message,
+        author: request.actor,
+        date: request.now,
+      },
+    );
     return fileCommitResponse(request, repo, commit, branch, path, current === undefined ? 201 : 200);
   }),
 
@@ -97,11 +114,16 @@ export const contentRoutes: RouteTable = {
     if (current === undefined) return notFound();
     const refusal = checkBlobSha(path, current, body.sha);
     if (refusal) return refusal;
-    const commit = commitFiles(repo, branch, { [path]: null }, {
-      message: body.message,
-      author: request.actor,
-      date: request.now,
-    });
+    const commit = commitFiles(
+      repo,
+      branch,
+      { [path]: null },
+      {
+        message: body.message,
+        author: request.actor,
+        date: request.now,
+      },
+    );
     return fileCommitResponse(request, repo, commit, branch, path, 200);
   }),
 };

@@ -58,6 +58,10 @@ export const gitRoutes: RouteTable = {
     const sha = resolveCommit(repo, request.params.ref);
     const commit = sha ? repo.commits[sha] : undefined;
     if (!commit) return unprocessable(`No commit found for SHA: ${request.params.ref ?? ''}`);
-    return ok({ ...renderCommit(request, repo, commit), stats: { additions: 0, deletions: 0, total: 0 }, files: [] });
+    return ok({
+      ...renderCommit(request, repo, commit),
+      stats: { additions: 0, deletions: 0, total: 0 },
+      files: [],
+    });
   }),
 };

@@ -26,7 +26,12 @@ export function labelNames(labels: LabelInput[]): string[] {
 }
 
 /** Replaces an issue's labels; GitHub creates repository labels that do not exist yet. */
-export function setIssueLabels(request: RouteRequest, repo: RepositoryRecord, issue: IssueRecord, names: string[]) {
+export function setIssueLabels(
+  request: RouteRequest,
+  repo: RepositoryRecord,
+  issue: IssueRecord,
+  names: string[],
+) {
   issue.labels = [...new Set(names.map((name) => ensureLabel(request.state, repo, name).name))];
 }
 

@@ -4,7 +4,15 @@
 import { nextId } from '../simulator-state.js';
 import { renderLabel } from '../shapes/issue-shapes.js';
 import { findIssue, labelNames, setIssueLabels } from './issue-routes.js';
-import { errorResponse, listPage, noContent, notFound, ok, unprocessable, withRepository } from './route-handler.js';
+import {
+  errorResponse,
+  listPage,
+  noContent,
+  notFound,
+  ok,
+  unprocessable,
+  withRepository,
+} from './route-handler.js';
 import type { RouteTable } from './route-handler.js';
 
 type LabelsBody = { labels?: (string | { name?: string })[] } | undefined;
@@ -17,7 +25,9 @@ export const labelRoutes: RouteTable = {
   'issues/create-label': withRepository((request, repo) => {
     const body = request.body as { name: string; color?: string; description?: string };
     if (repo.labels.some((label) => label.name.toLowerCase() === body.name.toLowerCase())) {
-      return unprocessable('Validation Failed', [{ resource: 'Label', code: 'already_exists', field: 'name' }]);
+      return unprocessable('Validation Failed', [
+        { resource: 'Label', code: 'already_exists', field: 'name' },
+      ]);
     }
     const label = {
       id: nextId(request.state),
@@ -42,7 +52,11 @@ export const labelRoutes: RouteTable = {
     const added = labelNames((request.body as LabelsBody)?.labels ?? []);
     setIssueLabels(request, repo, issue, [...issue.labels, ...added]);
     issue.updatedAt = request.now;
-    return ok(repo.labels.filter((label) => issue.labels.includes(label.name)).map((l) => renderLabel(request, repo, l)));
+    return ok(
+      repo.labels
+        .filter((label) => issue.labels.includes(label.name))
+        .map((l) => renderLabel(request, repo, l)),
+    );
   }),
 
   'issues/set-labels': withRepository((request, repo) => {
@@ -50,7 +64,11 @@ export const labelRoutes: RouteTable = {
     if (!issue) return notFound();
     setIssueLabels(request, repo, issue, labelNames((request.body as LabelsBody)?.labels ?? []));
     issue.updatedAt = request.now;
-    return ok(repo.labels.filter((label) => issue.labels.includes(label.name)).map((l) => renderLabel(request, repo, l)));
+    return ok(
+      repo.labels
+        .filter((label) => issue.labels.includes(label.name))
+        .map((l) => renderLabel(request, repo, l)),
+    );
   }),
 
   'issues/remove-label': withRepository((request, repo) => {
@@ -61,7 +79,11 @@ export const labelRoutes: RouteTable = {
     }
     issue.labels = issue.labels.filter((label) => label.toLowerCase() !== name);
     issue.updatedAt = request.now;
-    return ok(repo.labels.filter((label) => issue.labels.includes(label.name)).map((l) => renderLabel(request, repo, l)));
+    return ok(
+      repo.labels
+        .filter((label) => issue.labels.includes(label.name))
+        .map((l) => renderLabel(request, repo, l)),
+    );
   }),
 
   'issues/remove-all-labels': withRepository((request, repo) => {

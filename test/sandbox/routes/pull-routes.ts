@@ -20,7 +20,11 @@ interface PullBody {
   maintainer_can_modify?: boolean;
 }
 
-const REVIEW_STATES = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' } as const;
+const REVIEW_STATES = {
+  APPROVE: 'APPROVED',
+  REQUEST_CHANGES: 'CHANGES_REQUESTED',
+  COMMENT: 'COMMENTED',
+} as const;
 
 function invalid(field: string): RouteResponse {
   return unprocessable('Validation Failed', [{ resource: 'PullRequest', field, code: 'invalid' }]);
@@ -48,7 +52,8 @@ function createPull(request: RouteRequest, repo: RepositoryRecord): RouteRespons
   const baseSha = branchSha(repo, body.base);
   if (!baseSha) return invalid('base');
   if (!headSha) return invalid('head');
-  if (!body.title) return unprocessable('Validation Failed', [{ resource: 'Issue', field: 'title', code: 'missing_field' }]);
+  if (!body.title)
+    return unprocessable('Validation Failed', [{ resource: 'Issue', field: 'title', code: 'missing_field' }]);
   const open = repo.pulls.find((pull) => {
     const issue = repo.issues.find((candidate) => candidate.number === pull.number);
     return pull.head === head && pull.base === body.base && issue?.state === 'open';

@@ -11,10 +11,17 @@ import type { RouteRequest, RouteResponse, RouteTable } from './route-handler.js
 
 function react(request: RouteRequest, reactions: ReactionRecord[]): RouteResponse {
   const content = (request.body as { content: ReactionContent }).content;
-  const existing = reactions.find((reaction) => reaction.user === request.actor && reaction.content === content);
+  const existing = reactions.find(
+    (reaction) => reaction.user === request.actor && reaction.content === content,
+  );
   if (existing) return ok(renderReaction(request, existing), 200);
   ensureUser(request.state, request.actor);
-  const reaction: ReactionRecord = { id: nextId(request.state), content, user: request.actor, createdAt: request.now };
+  const reaction: ReactionRecord = {
+    id: nextId(request.state),
+    content,
+    user: request.actor,
+    createdAt: request.now,
+  };
   reactions.push(reaction);
   return ok(renderReaction(request, reaction), 201);
 }

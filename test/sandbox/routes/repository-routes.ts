@@ -27,7 +27,9 @@ const RANK: Role[] = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
 
 export function effectiveRole(repo: RepositoryRecord, login: string): Role {
   if (repo.owner.toLowerCase() === login.toLowerCase()) return 'admin';
-  const entry = Object.entries(repo.collaborators).find(([name]) => name.toLowerCase() === login.toLowerCase());
+  const entry = Object.entries(repo.collaborators).find(
+    ([name]) => name.toLowerCase() === login.toLowerCase(),
+  );
   if (entry) return entry[1];
   return repo.private ? 'none' : 'read';
 }

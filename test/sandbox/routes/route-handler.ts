@@ -41,7 +41,11 @@ export function noContent(): RouteResponse {
   return { status: 204 };
 }
 
-export function errorResponse(status: number, message: string, extra: Record<string, unknown> = {}): RouteResponse {
+export function errorResponse(
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): RouteResponse {
   return { status, body: { message, documentation_url: DOCS, status: String(status), ...extra } };
 }
 
@@ -55,7 +59,9 @@ export function unprocessable(message: string, errors: unknown[] = []): RouteRes
 }
 
 /** Runs `handler` with the addressed repository, or answers 404 like GitHub does for unknown repos. */
-export function withRepository(handler: (request: RouteRequest, repo: RepositoryRecord) => RouteResponse): RouteHandler {
+export function withRepository(
+  handler: (request: RouteRequest, repo: RepositoryRecord) => RouteResponse,
+): RouteHandler {
   return (request) => {
     const repo = findRepository(request.state, request.params.owner ?? '', request.params.repo ?? '');
     return repo ? handler(request, repo) : notFound();

@@ -40,7 +40,11 @@ export function renderGitCommit(context: ShapeContext, repo: RepositoryRecord, c
     committer: gitIdentity(commit.author, commit.date),
     message: commit.message,
     tree: { sha: commit.treeSha, url: `${api}/git/trees/${commit.treeSha}` },
-    parents: commit.parents.map((sha) => ({ sha, url: `${api}/git/commits/${sha}`, html_url: `${html}/commit/${sha}` })),
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${api}/git/commits/${sha}`,
+      html_url: `${html}/commit/${sha}`,
+    })),
     verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
   };
 }
@@ -70,14 +74,22 @@ export function renderCommit(context: ShapeContext, repo: RepositoryRecord, comm
   };
 }
 
-export function renderBranch(context: ShapeContext, repo: RepositoryRecord, name: string, commit: CommitRecord) {
+export function renderBranch(
+  context: ShapeContext,
+  repo: RepositoryRecord,
+  name: string,
+  commit: CommitRecord,
+) {
   const api = `${repositoryApiUrl(context, repo)}/branches/${encodePath(name)}`;
   return {
     name,
     commit: renderCommit(context, repo, commit),
     _links: { self: api, html: `${repositoryHtmlUrl(context, repo)}/tree/${encodePath(name)}` },
     protected: false,
-    protection: { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+    protection: {
+      enabled: false,
+      required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+    },
     protection_url: `${api}/protection`,
   };
 }
@@ -113,7 +125,9 @@ export function renderContentEntry(
     git_url: git,
     html_url: html,
     download_url:
-      entry.type === 'file' ? `${context.baseUrl}/_raw/${repo.owner}/${repo.name}/${encodePath(ref)}/${path}` : null,
+      entry.type === 'file'
+        ? `${context.baseUrl}/_raw/${repo.owner}/${repo.name}/${encodePath(ref)}/${path}`
+        : null,
     _links: { self, git, html },
   };
 }

@@ -29,7 +29,14 @@ export function renderLabel(context: ShapeContext, repo: RepositoryRecord, label
 function labelNamed(repo: RepositoryRecord, name: string): LabelRecord {
   const wanted = name.toLowerCase();
   // Handlers create labels before attaching them; the fallback only keeps rendering total.
-  return repo.labels.find((label) => label.name.toLowerCase() === wanted) ?? { id: 0, name, color: 'ededed', description: null };
+  return (
+    repo.labels.find((label) => label.name.toLowerCase() === wanted) ?? {
+      id: 0,
+      name,
+      color: 'ededed',
+      description: null,
+    }
+  );
 }
 
 export function renderReaction(context: ShapeContext, reaction: ReactionRecord) {

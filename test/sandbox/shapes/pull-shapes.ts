@@ -24,7 +24,12 @@ function branchEnd(context: ShapeContext, repo: RepositoryRecord, ref: string, s
 }
 
 /** The fields pull-request-simple and pull-request share. */
-export function renderPullSimple(context: ShapeContext, repo: RepositoryRecord, pull: PullRecord, issue: IssueRecord) {
+export function renderPullSimple(
+  context: ShapeContext,
+  repo: RepositoryRecord,
+  pull: PullRecord,
+  issue: IssueRecord,
+) {
   const api = `${repositoryApiUrl(context, repo)}/pulls/${pull.number}`;
   const html = `${repositoryHtmlUrl(context, repo)}/pull/${pull.number}`;
   const issueShape = renderIssue(context, repo, issue);
@@ -78,7 +83,12 @@ export function renderPullSimple(context: ShapeContext, repo: RepositoryRecord, 
   };
 }
 
-export function renderPull(context: ShapeContext, repo: RepositoryRecord, pull: PullRecord, issue: IssueRecord) {
+export function renderPull(
+  context: ShapeContext,
+  repo: RepositoryRecord,
+  pull: PullRecord,
+  issue: IssueRecord,
+) {
   const head = repo.commits[currentHeadSha(repo, pull)];
   const base = repo.commits[branchSha(repo, pull.base) ?? ''];
   const changed = new Set([...Object.keys(head?.files ?? {}), ...Object.keys(base?.files ?? {})]);

@@ -59,7 +59,9 @@ export function renderRepository(context: ShapeContext, repo: RepositoryRecord):
   const html = repositoryHtmlUrl(context, repo);
   const host = new URL(context.baseUrl).host;
   const openIssues = repo.issues.filter((issue) => issue.state === 'open').length;
-  const links = Object.fromEntries(Object.entries(REPOSITORY_LINKS).map(([key, suffix]) => [key, api + suffix]));
+  const links = Object.fromEntries(
+    Object.entries(REPOSITORY_LINKS).map(([key, suffix]) => [key, api + suffix]),
+  );
   return {
     id: repo.id,
     node_id: nodeId('Repository', repo.id),

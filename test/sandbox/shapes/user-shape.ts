@@ -52,6 +52,8 @@ export function authorAssociation(
   login: string,
 ): 'OWNER' | 'COLLABORATOR' | 'NONE' {
   if (owner.toLowerCase() === login.toLowerCase()) return 'OWNER';
-  const isCollaborator = Object.keys(collaborators).some((name) => name.toLowerCase() === login.toLowerCase());
+  const isCollaborator = Object.keys(collaborators).some(
+    (name) => name.toLowerCase() === login.toLowerCase(),
+  );
   return isCollaborator ? 'COLLABORATOR' : 'NONE';
 }
