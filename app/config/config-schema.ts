@@ -67,6 +67,48 @@ export const autodevConfigSchema = z
       .strict()
       .default({ tokens: 2_000_000, dollars: 10 })
       .describe('Spending limits per run.'),
+    prices: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            input: z.number().nonnegative().describe('US dollars per million input tokens.'),
+            output: z.number().nonnegative().describe('US dollars per million output tokens.'),
+          })
+          .strict(),
+      )
+      .default({})
+      .describe(
+        'Prices per model name (e.g. "gpt-4o-mini"), overriding the built-in table; used for cost and budgets.',
+      ),
+    planning: z
+      .object({
+        maxAttempts: z
+          .int()
+          .min(1)
+          .max(10)
+          .default(3)
+          .describe('Times the planner may answer before an invalid plan fails the run.'),
+      })
+      .strict()
+      .default({ maxAttempts: 3 })
+      .describe('How plans are made.'),
+    dispatch: z
+      .object({
+        workflow: z
+          .string()
+          .min(1)
+          .default('autodev-agents.yml')
+          .describe('Workflow file (in .github/workflows/) that runs one agent job per task.'),
+        ref: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Branch or tag to run that workflow from; defaults to the default branch.'),
+      })
+      .strict()
+      .default({ workflow: 'autodev-agents.yml' })
+      .describe('How agent jobs are started on GitHub Actions.'),
     gates: z
       .object({
         test: z.string().min(1).optional().describe('Command that runs the tests, e.g. "npm test".'),

@@ -22,6 +22,7 @@ function errorKind(
   if (status === 404) return 'not-found';
   if (status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0')) return 'rate-limited';
   if (status === 401 || status === 403) return 'forbidden';
+  if (status === 409) return 'conflict';
   if (status === 422 || status === 400) return 'invalid';
   if (status === undefined || status >= 500) return 'unavailable';
   return 'unknown';
@@ -76,8 +77,20 @@ export class GitHubScm implements Scm {
   }
 
   async readFile(repo: RepoRef, path: string, ref?: string): Promise<string | null> {
+    return (await this.readContent(repo, path, ref))?.text ?? null;
+  }
+
+  async readFileWithSha(repo: RepoRef, path: string, ref: string): Promise<{ text: string; sha: string } | null> {
+    return this.readContent(repo, path, ref);
+  }
+
+  private async readContent(
+    repo: RepoRef,
+    path: string,
+    ref?: string,
+  ): Promise<{ text: string; sha: string } | null> {
     try {
-      const data = await this.call<{ type?: string; content?: string; encoding?: string }>(
+      const data = await this.call<{ type?: string; content?: string; encoding?: string; sha: string }>(
         `read ${path} in ${repo.owner}/${repo.repo}`,
         'GET /repos/{owner}/{repo}/contents/{path}',
         { ...repo, path, ...(ref ? { ref } : {}) },
@@ -85,11 +98,94 @@ export class GitHubScm implements Scm {
       if (data.type !== 'file' || typeof data.content !== 'string') {
         throw new ScmError('invalid', `${path} in ${repo.owner}/${repo.repo} is not a file`);
       }
-      return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+      const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+      return { text, sha: data.sha };
     } catch (error) {
       if (error instanceof ScmError && error.kind === 'not-found') return null;
       throw error;
     }
+  }
+
+  async defaultBranch(repo: RepoRef): Promise<string> {
+    const data = await this.call<{ default_branch: string }>(
+      `read ${repo.owner}/${repo.repo}`,
+      'GET /repos/{owner}/{repo}',
+      { ...repo },
+    );
+    return data.default_branch;
+  }
+
+  async writeFile(
+    repo: RepoRef,
+    change: { branch: string; path: string; text: string; message: string; expectedSha: string | null },
+  ): Promise<{ sha: string }> {
+    try {
+      const data = await this.call<{ content: { sha: string } | null }>(
+        `write ${change.path} on ${change.branch}`,
+        'PUT /repos/{owner}/{repo}/contents/{path}',
+        {
+          ...repo,
+          path: change.path,
+          branch: change.branch,
+          message: change.message,
+          content: Buffer.from(change.text, 'utf8').toString('base64'),
+          ...(change.expectedSha ? { sha: change.expectedSha } : {}),
+        },
+      );
+      return { sha: data.content?.sha ?? '' };
+    } catch (error) {
+      // GitHub answers 409 for a stale sha and 422 when a file exists but no sha was sent.
+      if (error instanceof ScmError && (error.kind === 'conflict' || error.kind === 'invalid')) {
+        throw new ScmError('conflict', `${change.path} on ${change.branch} changed meanwhile`, error.status, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async ensureBranch(repo: RepoRef, branch: string, from: string): Promise<void> {
+    try {
+      await this.call('read a branch', 'GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        ...repo,
+        ref: `heads/${branch}`,
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof ScmError && error.kind === 'not-found')) throw error;
+    }
+    const base = await this.call<{ object: { sha: string } }>(
+      `read branch ${from}`,
+      'GET /repos/{owner}/{repo}/git/ref/{ref}',
+      { ...repo, ref: `heads/${from}` },
+    );
+    try {
+      await this.call(`create branch ${branch}`, 'POST /repos/{owner}/{repo}/git/refs', {
+        ...repo,
+        ref: `refs/heads/${branch}`,
+        sha: base.object.sha,
+      });
+    } catch (error) {
+      // Someone else created it between our read and write: that is the state we wanted.
+      if (!(error instanceof ScmError && error.kind === 'invalid')) throw error;
+    }
+  }
+
+  async dispatchWorkflow(
+    repo: RepoRef,
+    workflow: string,
+    ref: string,
+    inputs: Record<string, string>,
+  ): Promise<{ runId: number; url: string }> {
+    const data = await this.call<{ workflow_run_id?: number; html_url?: string; run_url?: string }>(
+      `start workflow ${workflow} on ${ref}`,
+      'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+      { ...repo, workflow_id: workflow, ref, inputs, return_run_details: true },
+    );
+    if (typeof data?.workflow_run_id !== 'number') {
+      throw new ScmError('unknown', `GitHub started ${workflow} but did not say which run it is`);
+    }
+    return { runId: data.workflow_run_id, url: data.html_url ?? data.run_url ?? '' };
   }
 
   async reactToComment(repo: RepoRef, commentId: number, reaction: Reaction): Promise<void> {

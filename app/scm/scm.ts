@@ -20,9 +20,40 @@ export interface Scm {
   updateComment(repo: RepoRef, commentId: number, body: string): Promise<void>;
   /** Comments on an issue or PR (used to find a progress comment by its hidden marker). */
   listComments(repo: RepoRef, issueNumber: number): Promise<{ id: number; body: string; author: string }[]>;
+  /** The repository's default branch name. */
+  defaultBranch(repo: RepoRef): Promise<string>;
+  /** A file's text and blob sha on a branch; null when the file (or the branch) does not exist. */
+  readFileWithSha(repo: RepoRef, path: string, ref: string): Promise<{ text: string; sha: string } | null>;
+  /**
+   * Creates or replaces a file on a branch with one commit. `expectedSha` is the blob sha the caller
+   * read (null: the file must not exist yet); a different current file raises ScmError 'conflict'.
+   */
+  writeFile(
+    repo: RepoRef,
+    change: { branch: string; path: string; text: string; message: string; expectedSha: string | null },
+  ): Promise<{ sha: string }>;
+  /** Creates `branch` at the head of `from` unless it exists. */
+  ensureBranch(repo: RepoRef, branch: string, from: string): Promise<void>;
+  /**
+   * Starts a workflow_dispatch run of a workflow file on a ref; returns the workflow run's id and
+   * web URL (GitHub's return_run_details).
+   */
+  dispatchWorkflow(
+    repo: RepoRef,
+    workflow: string,
+    ref: string,
+    inputs: Record<string, string>,
+  ): Promise<{ runId: number; url: string }>;
 }
 
-export type ScmErrorKind = 'not-found' | 'forbidden' | 'rate-limited' | 'unavailable' | 'invalid' | 'unknown';
+export type ScmErrorKind =
+  | 'not-found'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'invalid'
+  | 'conflict'
+  | 'unknown';
 
 export class ScmError extends Error {
   constructor(
