@@ -44,6 +44,12 @@ models:
     baseUrl: http://localhost:8000/v1
 budget:
   dollars: 2.5
+prices:
+  qwen2.5-coder: { input: 0, output: 0 }
+planning:
+  maxAttempts: 2
+dispatch:
+  workflow: agents.yml
 gates:
   test: npm test
   lint: npm run lint
@@ -71,6 +77,9 @@ allowWorkflowEdits: true
           },
         },
         budget: { tokens: 2_000_000, dollars: 2.5 },
+        prices: { 'qwen2.5-coder': { input: 0, output: 0 } },
+        planning: { maxAttempts: 2 },
+        dispatch: { workflow: 'agents.yml' },
         gates: { test: 'npm test', lint: 'npm run lint' },
         allowedCommands: ['npm', 'node'],
         protectedPaths: ['infra/**'],
