@@ -1,5 +1,6 @@
 /** The Store over SQL: the same statements serve PGlite, Postgres and Supabase. */
 import type { RepoRef, Run } from '../runs/run.js';
+import { GroupCommit } from './group-commit.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { toDelivery, toRun, type DeliveryJson, type RunJson, type TaskJson } from './sql-rows.js';
 import {
@@ -29,14 +30,31 @@ const NEWEST_FIRST = 'order by r.created_at desc, r.id desc';
 export class SqlStore implements Store {
   constructor(private readonly client: SqlClient) {}
 
-  async recordDelivery(d: DeliveryInput): Promise<boolean> {
-    const { rows } = await query(
+  /** Deliveries recorded in the same burst share one insert (see group-commit.ts). */
+  private readonly deliveryWrites = new GroupCommit<DeliveryInput, boolean>((batch) =>
+    this.insertDeliveries(batch),
+  );
+
+  recordDelivery(d: DeliveryInput): Promise<boolean> {
+    return this.deliveryWrites.submit(d);
+  }
+
+  private async insertDeliveries(batch: DeliveryInput[]): Promise<boolean[]> {
+    const params: unknown[] = [];
+    const rows = batch.map((d) => {
+      const at = params.length;
+      params.push(d.id, d.event, d.action ?? null, d.repo, toJson(d.payload ?? null));
+      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::json)`;
+    });
+    const { rows: inserted } = await query<{ id: string }>(
       this.client,
-      `insert into autodev_deliveries (id, event, action, repo, payload) values ($1, $2, $3, $4, $5::jsonb)
+      `insert into autodev_deliveries (id, event, action, repo, payload) values ${rows.join(', ')}
        on conflict (id) do nothing returning id`,
-      [d.id, d.event, d.action ?? null, d.repo, toJson(d.payload ?? null)],
+      params,
     );
-    return rows.length === 1;
+    // A redelivery inside the same batch: only the first occurrence of an id counts as recorded.
+    const fresh = new Set(inserted.map((r) => r.id));
+    return batch.map((d) => fresh.delete(d.id));
   }
 
   async claimDelivery(workerId: string, options: { staleAfterMs?: number } = {}): Promise<Delivery | null> {

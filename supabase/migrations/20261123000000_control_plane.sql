@@ -9,7 +9,9 @@ create table if not exists autodev_deliveries (
   event text not null,
   action text,
   repo text not null,
-  payload jsonb not null,
+  -- json, not jsonb: stored as sent after a validity check, several times cheaper to write on the
+  -- webhook request path; nothing queries inside it.
+  payload json not null,
   status text not null default 'pending'
     check (status in ('pending', 'processing', 'done', 'failed')),
   attempts integer not null default 0,

@@ -5,12 +5,14 @@
  * issues opened without the label), and the work they cause runs in the same process while the
  * next round is measured, as it would in production.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, Probot } from 'probot';
 import { outlinePlanner } from '../../app/planner/scripted-planner.js';
-import { startAppHarness } from '../support/app-harness.js';
+import { openStore } from '../../app/store/open-store.js';
+import { startAppServer, testPrivateKey } from '../support/start-app-server.js';
+import { spawnSimulator } from './spawn-simulator.js';
 import { signPayload, webhookExamples } from '../sandbox/deliver-webhook.js';
 
 const CONCURRENCY = 200;
@@ -75,12 +77,7 @@ async function fire(url: string, deliveries: Prepared[], secret: string): Promis
 }
 
 async function startBareProbot(): Promise<{ url: string; close(): Promise<void> }> {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  const probot = new Probot({ appId: 1, privateKey, secret: SECRET, logLevel: 'fatal' });
+  const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), secret: SECRET, logLevel: 'fatal' });
   const middleware = await createNodeMiddleware(() => {}, { probot });
   const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,23 +90,25 @@ async function startBareProbot(): Promise<{ url: string; close(): Promise<void> 
 
 export async function benchAckLatency(): Promise<{ bareP99: number; autodevP99: number; ratio: number }> {
   const bare = await startBareProbot();
-  const autodev = await startAppHarness({
-    seed: {
-      users: [{ login: 'Codertocat' }],
-      repositories: [
-        {
-          owner: 'Codertocat',
-          name: 'Hello-World',
-          files: { 'README.md': '# Hello\n' },
-          collaborators: { Codertocat: 'admin' },
-          issues: [
-            { title: 'Spelling error in the README file', body: '- fix the spelling', author: 'Codertocat' },
-          ],
-        },
-      ],
-    },
-    planner: outlinePlanner,
+  const github = await spawnSimulator({
+    users: [{ login: 'Codertocat' }],
+    repositories: [
+      {
+        owner: 'Codertocat',
+        name: 'Hello-World',
+        files: { 'README.md': '# Hello\n' },
+        collaborators: { Codertocat: 'admin' },
+        issues: [
+          { title: 'Spelling error in the README file', body: '- fix the spelling', author: 'Codertocat' },
+        ],
+      },
+    ],
+  });
+  const store = await openStore({ dataDir: 'memory://' });
+  const autodev = await startAppServer({
+    baseUrl: github.url,
     secret: SECRET,
+    app: { store, planner: outlinePlanner },
   });
   const deliveries = prepareDeliveries(CONCURRENCY);
   const bareP99s: number[] = [];
@@ -131,6 +130,8 @@ export async function benchAckLatency(): Promise<{ bareP99: number; autodevP99: 
   } finally {
     await autodev.close();
     await bare.close();
+    await store.close();
+    github.close();
   }
   const median = (xs: number[]) =>
     percentile(

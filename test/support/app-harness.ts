@@ -1,13 +1,9 @@
 /**
  * The real autodev Probot app behind a real HTTP server, talking to the GitHub simulator over real
- * HTTP, fed real signed deliveries. One per test file (PGlite and the key pair cost a second or two).
+ * HTTP, fed real signed deliveries. One per test file (PGlite costs a second or two to start).
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, Probot } from 'probot';
-import { UnthrottledOctokit } from '../../app/runtime/unthrottled-octokit.js';
-import { autodevApp, type AutodevOptions, type AutodevRuntime } from '../../app/index.js';
+import { randomUUID } from 'node:crypto';
+import type { AutodevOptions, AutodevRuntime } from '../../app/index.js';
 import type { Planner } from '../../app/planner/planner.js';
 import { openStore } from '../../app/store/open-store.js';
 import type { Store } from '../../app/store/store.js';
@@ -17,6 +13,7 @@ import {
   type SimulatorSeed,
   startGitHubSimulator,
 } from '../sandbox/github-simulator.js';
+import { startAppServer } from './start-app-server.js';
 
 export const WEBHOOK_SECRET = 'harness-secret';
 
@@ -35,52 +32,31 @@ export interface AppHarness {
 }
 
 export async function startAppHarness(options: {
-  seed: SimulatorSeed;
+  seed?: SimulatorSeed;
+  /** Share a simulator (and its state) with another harness, as two app processes would. */
+  github?: GitHubSimulator;
+  /** Share a database with another harness. */
+  store?: Store;
   planner: Planner;
   app?: Partial<AutodevOptions>;
   secret?: string;
 }): Promise<AppHarness> {
   const secret = options.secret ?? WEBHOOK_SECRET;
-  const github = await startGitHubSimulator({ seed: options.seed, port: 0 });
-  const store = await openStore({ dataDir: 'memory://' });
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  const probot = new Probot({
-    appId: options.seed.app?.id ?? 1,
-    privateKey,
-    secret,
+  if (!options.github && !options.seed) throw new Error('startAppHarness needs a seed or a simulator');
+  const github = options.github ?? (await startGitHubSimulator({ seed: options.seed!, port: 0 }));
+  const store = options.store ?? (await openStore({ dataDir: 'memory://' }));
+  const server = await startAppServer({
     baseUrl: github.url,
-    logLevel: 'fatal',
-    Octokit: UnthrottledOctokit,
+    secret,
+    appId: options.seed?.app?.id ?? github.state().app.id,
+    app: { store, planner: options.planner, ...options.app },
   });
-  let runtime: AutodevRuntime | undefined;
-  const middleware = await createNodeMiddleware(
-    autodevApp({
-      store,
-      planner: options.planner,
-      ...options.app,
-      onRuntime: (r) => {
-        runtime = r;
-      },
-    }),
-    { probot },
-  );
-  const server: Server = createServer((req, res) => {
-    void middleware(req, res, () => res.writeHead(404).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  if (!runtime) throw new Error('autodev app did not wire its runtime');
-  const wired = runtime;
-  const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  const { runtime, webhookUrl } = server;
 
   return {
     github,
     store,
-    runtime: wired,
+    runtime,
     webhookUrl,
     async deliver(name, payload, deliverOptions = {}) {
       const result = await deliverWebhook({
@@ -90,14 +66,13 @@ export async function startAppHarness(options: {
         payload,
         id: deliverOptions.id ?? randomUUID(),
       });
-      await wired.worker.idle();
+      await runtime.worker.idle();
       return { status: result.status, id: result.id };
     },
     async close() {
-      await wired.worker.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await github.close();
-      await store.close();
+      await server.close();
+      if (!options.github) await github.close();
+      if (!options.store) await store.close();
     },
   };
 }
