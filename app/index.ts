@@ -9,7 +9,7 @@ export function autodevApp(options: AutodevOptions): ApplicationFunction {
   return (app) => {
     const runtime = createRuntime(app, options);
     const kick = () => runtime.worker.kick();
-    app.on(['issues', 'issue_comment'], async (context) => {
+    app.on(['issues', 'issue_comment', 'workflow_run'], async (context) => {
       await recordWebhook(
         { store: runtime.store, kick },
         { id: context.id, name: context.name, payload: context.payload },

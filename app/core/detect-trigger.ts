@@ -22,6 +22,14 @@ export interface TriggerContext {
 
 export type Trigger =
   | { kind: 'ignore'; reason: string }
+  /** A workflow run finished; the engine checks it is the agents workflow of one of its runs. */
+  | {
+      kind: 'workflow-completed';
+      repo: RepoRef;
+      workflowRunId: number;
+      workflowPath: string;
+      conclusion: string;
+    }
   | { kind: 'issue-run'; repo: RepoRef; issueNumber: number; actor: string; title: string; spec: string }
   | {
       kind: 'command';
@@ -45,6 +53,7 @@ export function mightTrigger(event: WebhookEvent): boolean {
   if (payload === null) return false;
   const action = payload['action'];
   if (event.name === 'issues') return action === 'opened' || action === 'labeled';
+  if (event.name === 'workflow_run') return action === 'completed';
   if (event.name === 'issue_comment' && action === 'created') {
     const body = asRecord(payload['comment'])?.['body'];
     return typeof body === 'string' && looksLikeCommand(body);
@@ -58,6 +67,7 @@ export function detectTrigger(event: WebhookEvent, ctx: TriggerContext): Trigger
   const action = typeof payload['action'] === 'string' ? payload['action'] : '(none)';
   if (event.name === 'issues') return detectIssueRun(payload, action, ctx);
   if (event.name === 'issue_comment') return detectCommand(payload, action, ctx);
+  if (event.name === 'workflow_run') return detectWorkflowCompleted(payload, action);
   return ignore(`${event.name} events never trigger autodev`);
 }
 
@@ -91,6 +101,27 @@ function detectIssueRun(payload: Record<string, unknown>, action: string, ctx: T
     actor: sender.login,
     title: issue.title,
     spec: issue.body,
+  };
+}
+
+function detectWorkflowCompleted(payload: Record<string, unknown>, action: string): Trigger {
+  if (action !== 'completed') return ignore(`workflow run ${action}: only completed runs report back`);
+  const repository = asRecord(payload['repository']);
+  const owner = asRecord(repository?.['owner'])?.['login'];
+  const repoName = repository?.['name'];
+  const workflowRun = asRecord(payload['workflow_run']);
+  const id = workflowRun?.['id'];
+  const path = workflowRun?.['path'];
+  if (typeof owner !== 'string' || typeof repoName !== 'string' || typeof id !== 'number') {
+    return ignore('malformed workflow_run.completed payload: no repository or run id');
+  }
+  const conclusion = workflowRun?.['conclusion'];
+  return {
+    kind: 'workflow-completed',
+    repo: { owner, repo: repoName },
+    workflowRunId: id,
+    workflowPath: typeof path === 'string' ? path : '',
+    conclusion: typeof conclusion === 'string' ? conclusion : 'unknown',
   };
 }
 

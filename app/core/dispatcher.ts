@@ -1,6 +1,7 @@
 /** Dispatcher: starts the agents of a run once its plan is approved. Actions dispatch comes next. */
 import type { AutodevConfig } from '../config/config-schema.js';
 import type { Run } from '../runs/run.js';
+import type { RunEvent } from '../runs/transitions.js';
 import type { Scm } from '../scm/scm.js';
 
 export interface DispatchContext {
@@ -9,8 +10,11 @@ export interface DispatchContext {
 }
 
 export interface Dispatcher {
-  /** Starts the run's ready tasks; throws DispatchError with a user-facing reason when it cannot. */
-  dispatch(run: Run, context: DispatchContext): Promise<void>;
+  /**
+   * Starts the run's ready tasks and answers the events that record it (wave dispatched, tasks
+   * started); throws DispatchError with a user-facing reason when it cannot.
+   */
+  dispatch(run: Run, context: DispatchContext): Promise<RunEvent[]>;
 }
 
 export class DispatchError extends Error {

@@ -5,7 +5,7 @@
  */
 import { renderCommandError, renderHelp } from '../commands/help-text.js';
 import type { Command } from '../commands/command.js';
-import { defaultConfig } from '../config/config-schema.js';
+import { type AutodevConfig, defaultConfig } from '../config/config-schema.js';
 import { parseConfig, renderConfigError } from '../config/load-config.js';
 import type { Planner } from '../planner/planner.js';
 import type { RepoRef, RunTrigger } from '../runs/run.js';
@@ -62,6 +62,8 @@ export class Engine {
     const event = { name: delivery.event, payload: delivery.payload };
     const trigger = detectTrigger(event, { config, botLogin: await this.deps.botLogin() });
     if (trigger.kind === 'ignore') return log.debug({ reason: trigger.reason }, 'ignored');
+    // GitHub reports on work autodev itself started: no person to authorise.
+    if (trigger.kind === 'workflow-completed') return this.workflowCompleted(scm, config, trigger, log);
 
     const permission = config.allowedBots.includes(trigger.actor)
       ? 'none'
@@ -110,6 +112,25 @@ export class Engine {
     }
     await scm.reactToComment(repo, trigger.commentId, 'eyes');
     await this.runCommand(scope, repo, trigger, trigger.parse.command, delivery.id);
+  }
+
+  private async workflowCompleted(
+    scm: Scm,
+    config: AutodevConfig,
+    trigger: Extract<Trigger, { kind: 'workflow-completed' }>,
+    log: Log,
+  ): Promise<void> {
+    const workflow = config.dispatch.workflow;
+    if (trigger.workflowPath !== workflow && !trigger.workflowPath.endsWith(`/${workflow}`)) {
+      return log.debug({ path: trigger.workflowPath }, 'not the agents workflow');
+    }
+    const active = await this.deps.store.listRuns({ repo: trigger.repo, states: ['running', 'integrating'] });
+    const run = active.find((r) =>
+      r.waves?.some((w) => w.workflowRuns.some((x) => x.id === trigger.workflowRunId)),
+    );
+    if (!run)
+      return log.info({ workflowRunId: trigger.workflowRunId }, 'no active run owns this workflow run');
+    await this.runs.workflowCompleted({ scm, config }, run, trigger.workflowRunId);
   }
 
   private async runCommand(

@@ -11,6 +11,7 @@ import { applyRunEvent, newRun, newRunId, type RunEvent } from '../runs/transiti
 import type { Scm } from '../scm/scm.js';
 import { StaleRunError, type Store } from '../store/store.js';
 import { DispatchError, type Dispatcher } from './dispatcher.js';
+import { nextStep, waveOutcomeEvents } from '../dispatch/wave-outcome.js';
 import type { Log } from './logger.js';
 
 export interface RunServiceDeps {
@@ -134,10 +135,9 @@ export class RunService {
   }
 
   private async dispatch(scope: RunScope, run: Run): Promise<Run> {
+    let events: RunEvent[];
     try {
-      await this.deps.dispatcher.dispatch(run, scope);
-      const latest = await this.deps.store.getRun(run.id);
-      return latest ? this.publish(scope, latest) : run;
+      events = await this.deps.dispatcher.dispatch(run, scope);
     } catch (error) {
       const reason =
         error instanceof DispatchError
@@ -146,23 +146,52 @@ export class RunService {
       const latest = (await this.deps.store.getRun(run.id)) ?? run;
       return this.transition(scope, latest, { type: 'failed', reason });
     }
+    return events.length > 0 ? this.transition(scope, run, events) : run;
   }
 
   /**
-   * Applies one event, saves, and re-renders the comment. When another writer saved first, the
-   * event is applied again to what they saved; if it no longer applies (say the run was cancelled
-   * meanwhile), their state stands.
+   * A wave's workflow run finished: record each task's outcome from its job, skip what can no longer
+   * run, then dispatch the next wave or end the run.
    */
-  async transition(scope: RunScope, run: Run, event: RunEvent): Promise<Run> {
+  async workflowCompleted(scope: RunScope, run: Run, workflowRunId: number): Promise<Run> {
+    const jobs = await scope.scm.listWorkflowJobs(run.repo, workflowRunId);
+    const recorded = await this.transition(
+      scope,
+      run,
+      waveOutcomeEvents(run, workflowRunId, jobs, this.now().toISOString()),
+    );
+    const next = nextStep(recorded);
+    switch (next.kind) {
+      case 'wait':
+        return recorded;
+      case 'dispatch':
+        return this.dispatch(scope, recorded);
+      case 'succeed':
+        return this.transition(scope, recorded, [{ type: 'integrating' }, { type: 'succeeded' }]);
+      case 'fail':
+        return this.transition(scope, recorded, { type: 'failed', reason: next.reason });
+    }
+  }
+
+  /**
+   * Applies events in order, saves once, and re-renders the comment. An event that does not apply
+   * is skipped (logged), so a redelivered report changes nothing. When another writer saved first,
+   * the events are applied again to what they saved; if none applies any more (say the run was
+   * cancelled meanwhile), their state stands.
+   */
+  async transition(scope: RunScope, run: Run, events: RunEvent | RunEvent[]): Promise<Run> {
+    const list = Array.isArray(events) ? events : [events];
     let current = run;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const result = applyRunEvent(current, event, this.now());
-      if (!result.ok) {
-        this.deps.log.info({ runId: run.id, event: event.type, why: result.error }, 'transition skipped');
-        return current;
+      let next = current;
+      for (const event of list) {
+        const result = applyRunEvent(next, event, this.now());
+        if (result.ok) next = result.run;
+        else this.deps.log.info({ runId: run.id, event: event.type, why: result.error }, 'event skipped');
       }
+      if (next === current) return current;
       try {
-        const saved = await this.deps.store.saveRun(result.run);
+        const saved = await this.deps.store.saveRun(next);
         return await this.publish(scope, saved);
       } catch (error) {
         if (!(error instanceof StaleRunError)) throw error;
@@ -171,7 +200,8 @@ export class RunService {
         current = latest;
       }
     }
-    throw new Error(`run ${run.id} kept changing under us; gave up applying ${event.type}`);
+    const types = list.map((e) => e.type).join(', ');
+    throw new Error(`run ${run.id} kept changing under us; gave up applying ${types}`);
   }
 
   /** Creates the run's progress comment once, then edits it in place. */

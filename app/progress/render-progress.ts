@@ -10,7 +10,7 @@
  */
 import type { Command } from '../commands/command.js';
 import { FINAL_RUN_STATES } from '../runs/run.js';
-import type { Run, RunState, Task, TaskState } from '../runs/run.js';
+import type { PlanSummary, Run, RunState, Task, TaskState } from '../runs/run.js';
 
 export interface ProgressOptions {
   now: Date;
@@ -68,6 +68,7 @@ export function renderProgress(run: Run, options: ProgressOptions): string {
     '',
   ];
   if (run.plan?.goal) lines.push(`**Goal:** ${escapeText(run.plan.goal, 500)}`, '');
+  if (run.plan) lines.push(...prpSummary(run.plan));
   if (run.tasks.length > 0) {
     const done = run.tasks.filter((t) => t.state === 'succeeded').length;
     const beforeWork = run.state === 'planning' || run.state === 'awaiting-approval';
@@ -84,6 +85,45 @@ export function renderProgress(run: Run, options: ProgressOptions): string {
   if (reason) lines.push('', reason);
   lines.push('', footer(run, options));
   return `${lines.join('\n')}\n`;
+}
+
+/** Criteria past this many are counted, not listed: the comment is a summary, the PRP holds the rest. */
+const CRITERIA_SHOWN = 5;
+
+/**
+ * The PRP at a glance, for the person deciding whether to approve: why, how the work is ordered, what
+ * must pass and how "done" is judged. Plans without a PRP (older runs, the outline planner) show none.
+ */
+function prpSummary(plan: PlanSummary): string[] {
+  const lines: string[] = [];
+  if (plan.why) lines.push(`**Why:** ${escapeText(plan.why, 200)}`);
+  const shape = [
+    plan.strategy === undefined ? undefined : `**Strategy:** ${codeSpan(plan.strategy)}`,
+    plan.pattern === undefined ? undefined : `**Pattern:** ${codeSpan(plan.pattern)}`,
+    plan.waveCount === undefined ? undefined : plan.waveCount === 1 ? '1 wave' : `${plan.waveCount} waves`,
+    plan.criticalPathMinutes === undefined
+      ? undefined
+      : `critical path ≈ ${formatMinutes(plan.criticalPathMinutes)}`,
+  ].filter(Boolean);
+  if (shape.length > 0) lines.push(shape.join(' · '));
+  const gates = plan.validationGates ?? [];
+  if (gates.length > 0) lines.push(`**Validation gates:** ${gates.map((g) => codeSpan(g)).join(' · ')}`);
+  const criteria = plan.acceptanceCriteria ?? [];
+  if (criteria.length > 0) {
+    lines.push(
+      '**Acceptance criteria:**',
+      ...criteria.slice(0, CRITERIA_SHOWN).map((c) => `- ${escapeLineStart(escapeText(c, 200))}`),
+    );
+    if (criteria.length > CRITERIA_SHOWN) lines.push(`- …and ${criteria.length - CRITERIA_SHOWN} more`);
+  }
+  return lines.length > 0 ? [...lines, ''] : [];
+}
+
+/** Estimates are rough, so whole minutes: `45 min`, `2h 05m`. */
+function formatMinutes(minutes: number): string {
+  const whole = Math.max(0, Math.round(minutes));
+  if (whole < 60) return `${whole} min`;
+  return `${Math.floor(whole / 60)}h ${String(whole % 60).padStart(2, '0')}m`;
 }
 
 function triggerText(run: Run): string {
@@ -121,7 +161,7 @@ function taskLine(task: Task, runState: RunState, endedAt: number): string {
     codeSpan(task.agent ?? task.role),
     task.backend === undefined ? undefined : codeSpan(task.backend),
     taskDuration(task, endedAt),
-    task.dependsOn.length > 0 ? `after ${task.dependsOn.map((id) => codeSpan(id)).join(', ')}` : undefined,
+    afterText(task.dependsOn),
     link('log', task.links.jobLog),
     link('branch', task.links.branch),
     link('PR', task.links.pullRequest),
@@ -129,6 +169,16 @@ function taskLine(task: Task, runState: RunState, endedAt: number): string {
   const box = task.state === 'succeeded' ? '[x]' : '[ ]';
   const line = `- ${box} ${codeSpan(task.id)} ${escapeText(task.title, 120)} — ${parts.filter(Boolean).join(' · ')}`;
   return task.reason ? `${line}\n  ↳ ${escapeText(task.reason, 300)}` : line;
+}
+
+/** A phase barrier can make a task wait for dozens; the line names a few and counts the rest. */
+const DEPENDENCIES_SHOWN = 5;
+
+function afterText(dependsOn: readonly string[]): string | undefined {
+  if (dependsOn.length === 0) return undefined;
+  const shown = dependsOn.slice(0, DEPENDENCIES_SHOWN).map((id) => codeSpan(id));
+  const more = dependsOn.length - shown.length;
+  return `after ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 function taskDuration(task: Task, endedAt: number): string | undefined {
@@ -221,6 +271,11 @@ function escapeText(text: string, max: number): string {
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]~|$]/g, '\\$&')
     .replace(/@/g, '@\u200b');
+}
+
+/** Inside a list item, a leading `#`, `>`, `-` or `1.` would start a heading, quote or nested list. */
+function escapeLineStart(text: string): string {
+  return text.replace(/^([#>+=-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 function codeSpan(text: string): string {

@@ -66,10 +66,55 @@ export interface Task {
   reason?: string;
 }
 
+/** How a plan's parallel work is shaped; the planner names one and the PRP summary shows it. */
+export const PLAN_PATTERNS = ['fork-join', 'pipeline', 'map-reduce', 'scatter-gather', 'saga'] as const;
+export type PlanPattern = (typeof PLAN_PATTERNS)[number];
+
+/** What an agent is told about its task beyond the checklist line. */
+export interface TaskBrief {
+  description: string;
+  /** Paths the task is expected to create or change. */
+  files: string[];
+  /** Checks that tell the task is done. */
+  acceptance: string[];
+  estimateMinutes: number;
+  /** Best-of-N: agents that attempt the task in competition. */
+  candidates: number;
+}
+
+/**
+ * The plan as the run keeps it (stored as one JSON value). Everything past `strategy` comes from a
+ * PRP planner and is absent for plans made without one (the outline planner, older runs).
+ */
 export interface PlanSummary {
   /** One-paragraph goal from the PRP. */
   goal: string;
   strategy?: Strategy;
+  why?: string;
+  what?: string;
+  context?: string;
+  acceptanceCriteria?: string[];
+  /** Commands that must pass (the repo's configured gates first). */
+  validationGates?: string[];
+  pattern?: PlanPattern;
+  waveCount?: number;
+  /** Sum of the estimates along the longest dependency chain. */
+  criticalPathMinutes?: number;
+  /** What post-processing did and warns about: the strategy's reshaping, a plan wider than asked. */
+  notes?: string[];
+  /** By task id. Kept here because the task rows hold only what the checklist shows. */
+  briefs?: Record<string, TaskBrief>;
+}
+
+/** One wave of ready tasks sent to GitHub Actions (split over several runs past the matrix limit). */
+export interface Wave {
+  number: number;
+  taskIds: string[];
+  /** One workflow run per chunk of at most 256 tasks (GitHub's matrix limit). */
+  workflowRuns: { id: number; url: string; taskIds: string[]; completedAt?: string }[];
+  dispatchedAt: string;
+  /** Set once every workflow run of the wave has completed. */
+  completedAt?: string;
 }
 
 export interface Run {
@@ -85,6 +130,8 @@ export interface Run {
   reason?: string;
   plan?: PlanSummary;
   tasks: Task[];
+  /** Waves dispatched so far, oldest first. */
+  waves?: Wave[];
   /** Progress comment id, once created. */
   commentId?: number;
   tokens: number;

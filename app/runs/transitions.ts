@@ -1,6 +1,6 @@
 /** The run state machine: pure functions from (run, event, time) to the next run or a reason it cannot move. */
 import { randomInt } from 'node:crypto';
-import type { Plan } from '../planner/planner.js';
+import { type Plan, toPlanSummary } from '../planner/planner.js';
 import {
   FINAL_RUN_STATES,
   RUN_STATES,
@@ -10,6 +10,7 @@ import {
   type RunTrigger,
   type Task,
   type TaskLinks,
+  type Wave,
 } from './run.js';
 
 export type RunEvent =
@@ -23,7 +24,7 @@ export type RunEvent =
   | { type: 'failed'; reason: string }
   | { type: 'cancelled'; by: string }
   | { type: 'retry'; taskId: string }
-  | { type: 'task-started'; taskId: string; agent: string; backend: string; at: string }
+  | { type: 'task-started'; taskId: string; agent: string; backend: string; at: string; links?: TaskLinks }
   | {
       type: 'task-finished';
       taskId: string;
@@ -34,7 +35,10 @@ export type RunEvent =
       links?: TaskLinks;
       at: string;
     }
-  | { type: 'usage'; tokens: number; costUsd: number };
+  | { type: 'usage'; tokens: number; costUsd: number }
+  /** A wave of tasks went out to GitHub Actions (their task-started events come with it). */
+  | { type: 'wave-dispatched'; wave: Wave }
+  | { type: 'wave-completed'; workflowRunId: number; at: string };
 
 export type RunEventType = RunEvent['type'];
 
@@ -58,6 +62,9 @@ export const RUN_EVENT_SOURCES: { readonly [K in RunEventType]: readonly RunStat
   'task-finished': ['running', 'integrating'],
   // Spending is recorded whenever it is reported, even after the run ended (e.g. a late review).
   usage: RUN_STATES,
+  'wave-dispatched': ['running'],
+  // A wave may report back after the run was cancelled or failed; its record is still worth keeping.
+  'wave-completed': RUN_STATES,
 };
 
 const VERBS: { readonly [K in RunEventType]: string } = {
@@ -73,6 +80,8 @@ const VERBS: { readonly [K in RunEventType]: string } = {
   'task-started': 'start a task of',
   'task-finished': 'finish a task of',
   usage: 'record usage on',
+  'wave-dispatched': 'dispatch a wave of',
+  'wave-completed': 'complete a wave of',
 };
 
 const STATE_PHRASES: { readonly [K in RunState]: string } = {
@@ -153,6 +162,21 @@ function apply(run: Run, event: RunEvent, now: string): string | undefined {
       return finishTask(run, event);
     case 'usage':
       return addUsage(run, undefined, event.tokens, event.costUsd);
+    case 'wave-dispatched':
+      if (run.waves?.some((w) => w.number === event.wave.number)) {
+        return `wave ${event.wave.number} was already dispatched`;
+      }
+      run.waves = [...(run.waves ?? []), structuredClone(event.wave)];
+      return undefined;
+    case 'wave-completed': {
+      const wave = run.waves?.find((w) => w.workflowRuns.some((r) => r.id === event.workflowRunId));
+      const workflowRun = wave?.workflowRuns.find((r) => r.id === event.workflowRunId);
+      if (!wave || !workflowRun) return `run ${run.id} has no workflow run ${event.workflowRunId}`;
+      if (workflowRun.completedAt) return `workflow run ${event.workflowRunId} was already recorded`;
+      workflowRun.completedAt = event.at;
+      if (wave.workflowRuns.every((r) => r.completedAt)) wave.completedAt = event.at;
+      return undefined;
+    }
   }
 }
 
@@ -169,7 +193,7 @@ function applyPlan(run: Run, plan: Plan, requireApproval: boolean): string | und
   }
   const usageError = addUsage(run, undefined, plan.tokens ?? 0, plan.costUsd ?? 0);
   if (usageError) return usageError;
-  run.plan = plan.strategy ? { goal: plan.goal, strategy: plan.strategy } : { goal: plan.goal };
+  run.plan = toPlanSummary(plan);
   run.tasks = plan.tasks.map((t) => ({
     id: t.id,
     title: t.title,
@@ -257,6 +281,7 @@ function startTask(run: Run, event: Extract<RunEvent, { type: 'task-started' }>)
   task.agent = event.agent;
   task.backend = event.backend;
   task.startedAt = event.at;
+  if (event.links) task.links = { ...task.links, ...event.links };
   delete task.finishedAt;
   delete task.reason;
   return undefined;

@@ -4,7 +4,7 @@
  */
 import type { Probot } from 'probot';
 import type { Dispatcher } from '../core/dispatcher.js';
-import { noRunnerDispatcher } from '../core/dispatcher.js';
+import { ActionsDispatcher } from '../dispatch/actions-dispatcher.js';
 import { DeliveryWorker } from '../core/delivery-worker.js';
 import { Engine } from '../core/engine.js';
 import { installationIdOf, repoOfPayload } from '../core/event-fields.js';
@@ -57,7 +57,7 @@ export function createRuntime(app: Probot, options: AutodevOptions): AutodevRunt
   const engine = new Engine({
     store: options.store,
     planner: options.planner,
-    dispatcher: options.dispatcher ?? noRunnerDispatcher,
+    dispatcher: options.dispatcher ?? new ActionsDispatcher(options.now ? { now: options.now } : {}),
     log,
     ...(options.now ? { now: options.now } : {}),
     async scmFor(delivery) {

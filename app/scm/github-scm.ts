@@ -3,7 +3,14 @@
  * @actions/github's — their class types differ, the request function does not).
  */
 import type { RepoRef } from '../runs/run.js';
-import { type PermissionLevel, type Reaction, type Scm, ScmError, type ScmErrorKind } from './scm.js';
+import {
+  type PermissionLevel,
+  type Reaction,
+  type Scm,
+  ScmError,
+  type ScmErrorKind,
+  type WorkflowJob,
+} from './scm.js';
 
 export interface OctokitRequest {
   request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
@@ -80,7 +87,11 @@ export class GitHubScm implements Scm {
     return (await this.readContent(repo, path, ref))?.text ?? null;
   }
 
-  async readFileWithSha(repo: RepoRef, path: string, ref: string): Promise<{ text: string; sha: string } | null> {
+  async readFileWithSha(
+    repo: RepoRef,
+    path: string,
+    ref: string,
+  ): Promise<{ text: string; sha: string } | null> {
     return this.readContent(repo, path, ref);
   }
 
@@ -241,5 +252,25 @@ export class GitHubScm implements Scm {
       if (data.length < 100) break;
     }
     return all;
+  }
+
+  async listWorkflowJobs(repo: RepoRef, runId: number): Promise<WorkflowJob[]> {
+    const jobs: WorkflowJob[] = [];
+    // A wave is at most 256 matrix jobs (plus an integrate job): three pages of 100.
+    for (let page = 1; page <= 5; page++) {
+      const data = await this.call<{
+        jobs: { name: string; status: string; conclusion: string | null; html_url: string | null }[];
+      }>(`list the jobs of workflow run ${runId}`, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', {
+        ...repo,
+        run_id: runId,
+        per_page: 100,
+        page,
+      });
+      for (const j of data.jobs) {
+        jobs.push({ name: j.name, status: j.status, conclusion: j.conclusion, url: j.html_url ?? '' });
+      }
+      if (data.jobs.length < 100) break;
+    }
+    return jobs;
   }
 }

@@ -44,16 +44,20 @@ export interface Scm {
     ref: string,
     inputs: Record<string, string>,
   ): Promise<{ runId: number; url: string }>;
+  /** The jobs of a workflow run (one per matrix entry), with how each ended. */
+  listWorkflowJobs(repo: RepoRef, runId: number): Promise<WorkflowJob[]>;
+}
+
+export interface WorkflowJob {
+  name: string;
+  status: string;
+  /** success, failure, cancelled, skipped, timed_out … ; null while it runs. */
+  conclusion: string | null;
+  url: string;
 }
 
 export type ScmErrorKind =
-  | 'not-found'
-  | 'forbidden'
-  | 'rate-limited'
-  | 'unavailable'
-  | 'invalid'
-  | 'conflict'
-  | 'unknown';
+  'not-found' | 'forbidden' | 'rate-limited' | 'unavailable' | 'invalid' | 'conflict' | 'unknown';
 
 export class ScmError extends Error {
   constructor(

@@ -2,9 +2,9 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate } from './migrate.js';
+import { startPgliteWorker } from './pglite-worker-client.js';
 import { pgClient, pgliteClient, type SqlClient } from './sql-client.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
@@ -14,6 +14,11 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   /** PGlite data folder when there is no databaseUrl; `memory://` keeps it in memory. Default `.data/autodev`. */
   dataDir?: string;
+  /**
+   * Run the embedded database on the calling thread instead of a worker thread. Every statement then
+   * blocks the event loop while it runs; meant for platforms without worker threads and for comparison.
+   */
+  inThread?: boolean;
 }
 
 /** The store cannot be opened; the message says what to check. */
@@ -27,7 +32,7 @@ export class StoreOpenError extends Error {
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   // An empty string is how an unset environment variable usually arrives.
   const url = options.databaseUrl?.trim() || undefined;
-  const client = url ? await openPostgres(url) : await openPglite(options.dataDir);
+  const client = url ? await openPostgres(url) : await openPglite(options.dataDir, options.inThread);
   try {
     await migrate(client);
   } catch (error) {
@@ -77,8 +82,16 @@ function describeUrl(url: string): string {
   return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
 }
 
-async function openPglite(dataDir = resolve(process.cwd(), '.data', 'autodev')): Promise<SqlClient> {
-  if (dataDir.startsWith('memory://')) return pgliteClient(await PGlite.create(dataDir));
+async function openPglite(
+  dataDir = resolve(process.cwd(), '.data', 'autodev'),
+  inThread = false,
+): Promise<SqlClient> {
+  // Loaded only when asked for: the main thread otherwise never needs PGlite's code.
+  const open = async (where: string) =>
+    inThread
+      ? pgliteClient(await (await import('@electric-sql/pglite')).PGlite.create(where))
+      : startPgliteWorker({ dataDir: where });
+  if (dataDir.startsWith('memory://')) return open(dataDir);
   const dir = resolve(dataDir);
   try {
     await mkdir(dir, { recursive: true });
@@ -92,7 +105,7 @@ async function openPglite(dataDir = resolve(process.cwd(), '.data', 'autodev')):
     );
   }
   try {
-    return pgliteClient(await PGlite.create(dir));
+    return await open(dir);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreOpenError(

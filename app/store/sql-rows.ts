@@ -1,5 +1,5 @@
 /** Rows of the control-plane tables, as to_jsonb renders them, and their mapping to domain objects. */
-import type { PlanSummary, Run, RunState, RunTrigger, Task } from '../runs/run.js';
+import type { PlanSummary, Run, RunState, RunTrigger, Task, Wave } from '../runs/run.js';
 import type { Delivery, DeliveryStatus } from './store.js';
 
 export interface RunJson {
@@ -12,6 +12,7 @@ export interface RunJson {
   state: RunState;
   reason: string | null;
   plan: PlanSummary | null;
+  waves: Wave[] | null;
   comment_id: number | null;
   tokens: number;
   cost_usd: number;
@@ -70,6 +71,7 @@ export function toRun(r: RunJson, tasks: TaskJson[]): Run {
   };
   if (r.reason !== null) run.reason = r.reason;
   if (r.plan !== null) run.plan = r.plan;
+  if (r.waves && r.waves.length > 0) run.waves = r.waves;
   if (r.comment_id !== null) run.commentId = Number(r.comment_id);
   if (r.finished_at !== null) run.finishedAt = toIso(r.finished_at);
   return run;

@@ -143,7 +143,7 @@ export class SqlStore implements Store {
       const { rows } = await query<{ version: number }>(
         tx,
         `update autodev_runs set state = $3, reason = $4, plan = $5::jsonb, comment_id = $6, tokens = $7,
-           cost_usd = $8, updated_at = $9, finished_at = $10, version = version + 1
+           cost_usd = $8, updated_at = $9, finished_at = $10, waves = $11::jsonb, version = version + 1
          where id = $1 and version = $2 returning version`,
         [
           run.id,
@@ -156,6 +156,7 @@ export class SqlStore implements Store {
           run.costUsd,
           run.updatedAt,
           run.finishedAt ?? null,
+          toJson(run.waves ?? []),
         ],
       );
       const saved = rows[0];

@@ -83,6 +83,7 @@ const dispatched: Run[] = [];
 const recordingDispatcher: Dispatcher = {
   async dispatch(run) {
     dispatched.push(run);
+    return [];
   },
 };
 

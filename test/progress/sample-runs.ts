@@ -1,5 +1,5 @@
 /** One Run per state, with fixed timestamps, for the progress-comment golden files. */
-import type { Run, RunState, Task } from '../../app/runs/run.js';
+import type { PlanSummary, Run, RunState, Task } from '../../app/runs/run.js';
 
 export const NOW = new Date('2025-01-15T10:12:34Z');
 
@@ -43,7 +43,33 @@ function run(state: RunState, extra: Partial<Run> = {}): Run {
   };
 }
 
-const plan = { goal: 'Let people switch the settings page between light and dark themes.' };
+/** A plan made before PRPs (or by the outline planner): the comment shows only its goal. */
+const plan: PlanSummary = { goal: 'Let people switch the settings page between light and dark themes.' };
+/** A PRP plan: the comment adds its summary above the checklist. */
+const prpPlan: PlanSummary = {
+  ...plan,
+  strategy: 'agile',
+  why: 'People who read at night asked for a darker screen;\nthe settings page is where they look for it.',
+  what: 'A theme toggle on the settings page, remembered per browser.',
+  context: 'Theme tokens live in src/theme/tokens.ts.',
+  acceptanceCriteria: [
+    'The settings page has a light/dark toggle',
+    'The choice survives a reload',
+    '# Both themes pass the contrast check',
+    'Keyboard users can reach the toggle',
+    'No layout shift when switching',
+    'The default follows prefers-color-scheme',
+    'Docs mention the toggle',
+  ],
+  validationGates: ['npm test', 'npm run lint'],
+  pattern: 'pipeline',
+  waveCount: 3,
+  criticalPathMinutes: 95,
+  notes: ['Agile: an MVP of 1 task (the smallest coder task and what it needs) runs first; the other 2 follow.'],
+  briefs: {
+    t1: { description: 'Add tokens', files: ['src/theme/tokens.ts'], acceptance: [], estimateMinutes: 20, candidates: 1 },
+  },
+};
 const log = (n: number) => `https://github.com/acme/web/actions/runs/900/job/${n}`;
 const branch = (id: string) => `https://github.com/acme/web/tree/autodev/ab12cd34/${id}`;
 
@@ -113,20 +139,20 @@ export const sampleRuns: Record<RunState, Run> = {
       spec: 'Dark mode',
       title: 'Dark mode',
     },
-    plan,
+    plan: prpPlan,
     tasks: planned,
     tokens: 5_321,
     costUsd: 0.0123,
   }),
   running: run('running', {
-    plan,
+    plan: prpPlan,
     tasks: [t1Done, t2Running, t3Failed, t4Queued],
     tokens: 123_456,
     costUsd: 0.42,
   }),
-  integrating: run('integrating', { plan, tasks: allDone, tokens: 310_000, costUsd: 1.05 }),
+  integrating: run('integrating', { plan: prpPlan, tasks: allDone, tokens: 310_000, costUsd: 1.05 }),
   succeeded: run('succeeded', {
-    plan,
+    plan: prpPlan,
     tasks: allDone,
     tokens: 352_410,
     costUsd: 1.2,
@@ -134,7 +160,7 @@ export const sampleRuns: Record<RunState, Run> = {
     finishedAt: at('10:15:05'),
   }),
   failed: run('failed', {
-    plan,
+    plan: prpPlan,
     tasks: [t1Done, t2Running, t3Failed, t4Queued],
     reason: 'Task t3 failed its gates 3 times; retrying again would exceed the $10.00 budget.',
     tokens: 1_980_000,

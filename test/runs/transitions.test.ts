@@ -23,6 +23,8 @@ const EXPECTED_SOURCES: Record<RunEventType, RunState[]> = {
   'task-started': ['running', 'integrating'],
   'task-finished': ['running', 'integrating'],
   usage: [...RUN_STATES],
+  'wave-dispatched': ['running'],
+  'wave-completed': [...RUN_STATES],
 };
 
 const SAMPLE_EVENTS: Record<RunEventType, RunEvent> = {
@@ -38,6 +40,16 @@ const SAMPLE_EVENTS: Record<RunEventType, RunEvent> = {
   'task-started': startA,
   'task-finished': finishA,
   usage: { type: 'usage', tokens: 10, costUsd: 0.001 },
+  'wave-dispatched': {
+    type: 'wave-dispatched',
+    wave: {
+      number: 9,
+      taskIds: ['a'],
+      workflowRuns: [{ id: 5, url: 'https://x.test/5', taskIds: ['a'] }],
+      dispatchedAt: at(50).toISOString(),
+    },
+  },
+  'wave-completed': { type: 'wave-completed', workflowRunId: 1, at: at(90).toISOString() },
 };
 
 function apply(run: Run, event: RunEvent) {
@@ -104,7 +116,7 @@ describe('run transitions: the gate', () => {
   );
 
   it('has a sizeable table of refusals', () => {
-    expect(disallowed.length).toBe(56);
+    expect(disallowed.length).toBe(62);
   });
 
   it.each(disallowed)('a run that is %s refuses %s', (state, type) => {
@@ -208,5 +220,33 @@ describe('immutability', () => {
     const result = apply(aRun(), { type: 'planned', plan, requireApproval: false });
     plan.tasks[1]!.dependsOn.push('zz');
     if (result.ok) expect(result.run.tasks[1]!.dependsOn).toEqual(['a']);
+  });
+});
+
+describe('waves', () => {
+  const wave = (number: number) => ({
+    number,
+    taskIds: ['a', 'b'],
+    workflowRuns: [
+      { id: 40 + number, url: `https://x.test/${number}`, taskIds: ['a'] },
+      { id: 50 + number, url: `https://x.test/${number}b`, taskIds: ['b'] },
+    ],
+    dispatchedAt: at(10).toISOString(),
+  });
+
+  it('records each dispatched wave once, and completes it when all its workflow runs have', () => {
+    const running = runIn('running');
+    const first = must(running, { type: 'wave-dispatched', wave: wave(1) });
+    expect(first.waves).toEqual([wave(1)]);
+    expect(apply(first, { type: 'wave-dispatched', wave: wave(1) })).toEqual({
+      ok: false,
+      error: 'wave 1 was already dispatched',
+    });
+    const half = must(first, { type: 'wave-completed', workflowRunId: 41, at: at(20).toISOString() });
+    expect(half.waves?.[0]?.completedAt).toBeUndefined();
+    expect(apply(half, { type: 'wave-completed', workflowRunId: 41, at: at(21).toISOString() }).ok).toBe(false);
+    const done = must(half, { type: 'wave-completed', workflowRunId: 51, at: at(30).toISOString() });
+    expect(done.waves?.[0]?.completedAt).toBe(at(30).toISOString());
+    expect(apply(done, { type: 'wave-completed', workflowRunId: 99, at: at(40).toISOString() }).ok).toBe(false);
   });
 });

@@ -123,3 +123,34 @@ export function issuesLabeled(target: Target, issue: IssueFields, label: string,
   };
   return payload;
 }
+
+/** workflow_run.completed for a run of `workflowPath`, as GitHub sends when its last job ends. */
+export function workflowRunCompleted(
+  target: Target,
+  run: { id: number; path: string; conclusion: string; name?: string },
+  sender: SenderFields,
+): Json {
+  // The first completed example has no workflow_run.path; take one that is complete.
+  const completed = (examples.find((g) => g.name === 'workflow_run')?.examples ?? []).find(
+    (p) => p['action'] === 'completed' && (p['workflow_run'] as Json | undefined)?.['path'],
+  );
+  if (!completed) throw new Error('no complete workflow_run.completed example in @octokit/webhooks-examples');
+  const base = structuredClone(completed);
+  const repository = base['repository'] as Json & { owner: Json };
+  repository['name'] = target.repo;
+  repository['full_name'] = `${target.owner}/${target.repo}`;
+  repository.owner['login'] = target.owner;
+  const workflowRun = base['workflow_run'] as Json;
+  workflowRun['id'] = run.id;
+  workflowRun['path'] = run.path;
+  workflowRun['conclusion'] = run.conclusion;
+  workflowRun['status'] = 'completed';
+  if (run.name) workflowRun['name'] = run.name;
+  const senderJson = base['sender'] as Json;
+  senderJson['login'] = sender.login;
+  senderJson['type'] = sender.type ?? 'User';
+  if (target.installationId === undefined) delete base['installation'];
+  else
+    base['installation'] = { id: target.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+  return base;
+}

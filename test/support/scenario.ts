@@ -88,3 +88,27 @@ export function issueRecord(github: GitHubSimulator, target: Target, issueNumber
   if (!issue) throw new Error(`no issue #${issueNumber}`);
   return issue;
 }
+
+/** Plays the Actions runner: the workflow run's jobs end as given and the run completes. */
+export function finishWorkflowRun(
+  github: GitHubSimulator,
+  target: Target,
+  runId: number,
+  jobs: { name: string; conclusion: 'success' | 'failure' | 'cancelled' | 'timed_out' }[],
+): void {
+  const state = github.state();
+  const run = repository(github, target).workflowRuns.find((r) => r.id === runId);
+  if (!run) throw new Error(`no workflow run ${runId} in ${target.owner}/${target.repo}`);
+  const now = timestamp();
+  run.jobs = jobs.map((job) => ({
+    id: nextId(state),
+    name: job.name,
+    status: 'completed',
+    conclusion: job.conclusion,
+    startedAt: now,
+    completedAt: now,
+  }));
+  run.status = 'completed';
+  run.conclusion = jobs.every((j) => j.conclusion === 'success') ? 'success' : 'failure';
+  run.updatedAt = now;
+}

@@ -1,0 +1,155 @@
+/**
+ * Dispatches a run's ready tasks to GitHub Actions as one matrix job per task: the agents workflow
+ * (`dispatch.workflow` in the config) gets the run id, the wave number and the task ids. Task details
+ * are not inlined — dispatch inputs are capped at 25 keys and 65,535 characters — the jobs read the
+ * plan by run id from the state branch. Past GitHub's 256-job matrix limit a wave is split over
+ * several workflow runs.
+ */
+import type { AutodevConfig } from '../config/config-schema.js';
+import { DispatchError, type DispatchContext, type Dispatcher } from '../core/dispatcher.js';
+import type { Run, RepoRef, Task } from '../runs/run.js';
+import type { RunEvent } from '../runs/transitions.js';
+import { type Scm, ScmError } from '../scm/scm.js';
+import { readyTasks } from './wave-outcome.js';
+
+export const STATE_BRANCH = 'autodev-state';
+export const MATRIX_LIMIT = 256;
+const INPUTS_LIMIT = 65_535;
+
+export function planPath(runId: string): string {
+  return `plans/${runId}.json`;
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function dispatchInputs(
+  run: Run,
+  wave: number,
+  taskIds: string[],
+  config: AutodevConfig,
+): Record<string, string> {
+  const inputs = {
+    run_id: run.id,
+    wave: String(wave),
+    tasks: JSON.stringify(taskIds),
+    issue: String(run.issueNumber),
+    state_branch: STATE_BRANCH,
+    plan_path: planPath(run.id),
+    max_parallel: String(Math.min(config.maxParallelAgents, MATRIX_LIMIT)),
+  };
+  const size = Object.entries(inputs).reduce((n, [k, v]) => n + k.length + v.length, 0);
+  if (size > INPUTS_LIMIT) {
+    throw new DispatchError(
+      `The dispatch inputs for wave ${wave} are ${size} characters; GitHub accepts ${INPUTS_LIMIT}.`,
+    );
+  }
+  return inputs;
+}
+
+/** What an agent job needs to know about its task, read from the state branch by run id. */
+export function planDocument(run: Run): object {
+  return {
+    run: run.id,
+    repository: `${run.repo.owner}/${run.repo.repo}`,
+    issue: run.issueNumber,
+    spec: run.trigger.spec,
+    plan: run.plan ?? null,
+    tasks: run.tasks.map((t) => ({ id: t.id, title: t.title, role: t.role, dependsOn: t.dependsOn })),
+  };
+}
+
+async function publishPlan(scm: Scm, run: Run, base: string): Promise<void> {
+  await scm.ensureBranch(run.repo, STATE_BRANCH, base);
+  const text = `${JSON.stringify(planDocument(run), null, 2)}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await scm.readFileWithSha(run.repo, planPath(run.id), STATE_BRANCH);
+    if (current?.text === text) return;
+    try {
+      await scm.writeFile(run.repo, {
+        branch: STATE_BRANCH,
+        path: planPath(run.id),
+        text,
+        message: `autodev: plan of run ${run.id} (#${run.issueNumber})`,
+        expectedSha: current?.sha ?? null,
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof ScmError && error.kind === 'conflict')) throw error;
+    }
+  }
+  throw new DispatchError(`The plan file ${planPath(run.id)} on ${STATE_BRANCH} kept changing; try /retry.`);
+}
+
+function backendOf(config: AutodevConfig, task: Task): string {
+  const choice = config.models[task.role] ?? config.models.default;
+  return `${choice.provider}/${choice.model}`;
+}
+
+function whyNotDispatched(error: unknown, workflow: string, ref: string, repo: RepoRef): DispatchError {
+  if (error instanceof ScmError && error.kind === 'not-found') {
+    return new DispatchError(
+      `The agents workflow \`.github/workflows/${workflow}\` was not found on \`${ref}\` in ${repo.owner}/${repo.repo}. ` +
+        'Add it (see the README, "Dispatch to GitHub Actions"), or set `dispatch.workflow` in .github/autodev.yml.',
+      { cause: error },
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new DispatchError(`GitHub did not start the agents workflow: ${message}`, { cause: error });
+}
+
+export class ActionsDispatcher implements Dispatcher {
+  constructor(private readonly options: { now?: () => Date } = {}) {}
+
+  async dispatch(run: Run, { scm, config }: DispatchContext): Promise<RunEvent[]> {
+    const ready = readyTasks(run);
+    if (ready.length === 0) return [];
+    const base = await scm.defaultBranch(run.repo);
+    const ref = config.dispatch.ref ?? base;
+    await publishPlan(scm, run, base);
+
+    const number = (run.waves?.length ?? 0) + 1;
+    const workflowRuns: { id: number; url: string; taskIds: string[] }[] = [];
+    for (const group of chunk(ready, MATRIX_LIMIT)) {
+      const taskIds = group.map((t) => t.id);
+      try {
+        const started = await scm.dispatchWorkflow(
+          run.repo,
+          config.dispatch.workflow,
+          ref,
+          dispatchInputs(run, number, taskIds, config),
+        );
+        workflowRuns.push({ id: started.runId, url: started.url, taskIds });
+      } catch (error) {
+        if (error instanceof DispatchError) throw error;
+        throw whyNotDispatched(error, config.dispatch.workflow, ref, run.repo);
+      }
+    }
+
+    const at = (this.options.now?.() ?? new Date()).toISOString();
+    const perRole = new Map<string, number>();
+    const events: RunEvent[] = [
+      {
+        type: 'wave-dispatched',
+        wave: { number, taskIds: ready.map((t) => t.id), workflowRuns, dispatchedAt: at },
+      },
+    ];
+    for (const task of ready) {
+      const n = (perRole.get(task.role) ?? 0) + 1;
+      perRole.set(task.role, n);
+      const url = workflowRuns.find((r) => r.taskIds.includes(task.id))?.url;
+      events.push({
+        type: 'task-started',
+        taskId: task.id,
+        agent: `${task.role}-${n}`,
+        backend: backendOf(config, task),
+        at,
+        ...(url ? { links: { jobLog: url } } : {}),
+      });
+    }
+    return events;
+  }
+}

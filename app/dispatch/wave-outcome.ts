@@ -1,0 +1,100 @@
+/**
+ * Pure decisions after a wave's workflow run completes: what each task's job says about it, which
+ * queued tasks can no longer run, and what the run should do next.
+ */
+import type { Run, Task } from '../runs/run.js';
+import type { RunEvent } from '../runs/transitions.js';
+import type { WorkflowJob } from '../scm/scm.js';
+import { taskIdOfJob } from './job-names.js';
+
+/** Queued tasks whose dependencies have all succeeded. */
+export function readyTasks(run: Run): Task[] {
+  const succeeded = new Set(run.tasks.filter((t) => t.state === 'succeeded').map((t) => t.id));
+  return run.tasks.filter((t) => t.state === 'queued' && t.dependsOn.every((d) => succeeded.has(d)));
+}
+
+export function waveOutcomeEvents(
+  run: Run,
+  workflowRunId: number,
+  jobs: WorkflowJob[],
+  at: string,
+): RunEvent[] {
+  const workflowRun = run.waves?.flatMap((w) => w.workflowRuns).find((r) => r.id === workflowRunId);
+  if (!workflowRun) return [];
+  const jobFor = new Map<string, WorkflowJob>();
+  for (const job of jobs) {
+    const id = taskIdOfJob(job.name);
+    if (id !== null) jobFor.set(id, job);
+  }
+  const events: RunEvent[] = [];
+  const failed = new Set(run.tasks.filter((t) => t.state === 'failed').map((t) => t.id));
+  for (const taskId of workflowRun.taskIds) {
+    const task = run.tasks.find((t) => t.id === taskId);
+    if (!task || task.state !== 'running') continue;
+    const job = jobFor.get(taskId);
+    if (job?.conclusion === 'success') {
+      events.push({ type: 'task-finished', taskId, state: 'succeeded', at, links: { jobLog: job.url } });
+      continue;
+    }
+    const reason = job
+      ? `its job ended ${job.conclusion ?? 'without a conclusion'}`
+      : 'the workflow run ended without a job for this task';
+    events.push({
+      type: 'task-finished',
+      taskId,
+      state: 'failed',
+      reason,
+      at,
+      ...(job?.url ? { links: { jobLog: job.url } } : {}),
+    });
+    failed.add(taskId);
+  }
+  for (const task of blockedBy(run.tasks, failed)) {
+    const cause = task.dependsOn.find((d) => failed.has(d)) ?? [...failed][0];
+    events.push({
+      type: 'task-finished',
+      taskId: task.id,
+      state: 'skipped',
+      reason: `waits for failed task ${cause}`,
+      at,
+    });
+  }
+  events.push({ type: 'wave-completed', workflowRunId, at });
+  return events;
+}
+
+/** Queued tasks that depend, directly or not, on a failed one. */
+function blockedBy(tasks: Task[], failed: Set<string>): Task[] {
+  const blocked = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const t of tasks) {
+      if (t.state !== 'queued' || blocked.has(t.id)) continue;
+      if (t.dependsOn.some((d) => failed.has(d) || blocked.has(d))) {
+        blocked.add(t.id);
+        grew = true;
+      }
+    }
+  }
+  return tasks.filter((t) => blocked.has(t.id));
+}
+
+export type NextStep =
+  { kind: 'wait' } | { kind: 'dispatch' } | { kind: 'succeed' } | { kind: 'fail'; reason: string };
+
+export function nextStep(run: Run): NextStep {
+  if (run.state !== 'running') return { kind: 'wait' };
+  if (readyTasks(run).length > 0) return { kind: 'dispatch' };
+  if (run.tasks.some((t) => t.state === 'running' || t.state === 'queued')) return { kind: 'wait' };
+  const failed = run.tasks.filter((t) => t.state === 'failed');
+  if (failed.length === 0) return { kind: 'succeed' };
+  const skipped = run.tasks.filter((t) => t.state === 'skipped').length;
+  const list = failed.map((t) => `${t.id} (${t.reason ?? 'failed'})`).join(', ');
+  const tail = skipped > 0 ? `; ${skipped} dependent task${skipped === 1 ? ' was' : 's were'} skipped` : '';
+  const retry = failed[0] ? ` Reply \`/retry ${failed[0].id}\` to run it again.` : '';
+  return {
+    kind: 'fail',
+    reason: `${failed.length} task${failed.length === 1 ? '' : 's'} failed: ${list}${tail}.${retry}`,
+  };
+}
