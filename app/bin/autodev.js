@@ -37,7 +37,7 @@ if (needsBuild()) {
     process.exit(1);
   }
   console.error('autodev: building (first run or sources changed)…');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--noEmit', 'false'], {
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'app', 'tsconfig.build.json')], {
     stdio: 'inherit',
     cwd: root,
   });

@@ -1,19 +1,90 @@
 /**
  * `autodev sandbox`: the GitHub simulator and the app wired to it over real HTTP, so a person can
- * try autodev without github.com. Deliver events with `autodev deliver`; watch state at
- * /_sandbox/state.
+ * try autodev without github.com. Deliver events with `autodev deliver`; watch the simulator's
+ * whole state at /_sandbox/state.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Probot, Server } from 'probot';
-import { UnthrottledOctokit } from '../runtime/unthrottled-octokit.js';
-import { startGitHubSimulator, type SimulatorSeed } from '../../test/sandbox/github-simulator.js';
-import { autodevApp } from '../index.js';
+import {
+  type GitHubSimulator,
+  startGitHubSimulator,
+  type SimulatorSeed,
+} from '../../test/sandbox/github-simulator.js';
 import { outlinePlanner } from '../planner/scripted-planner.js';
+import { type LocalAppServer, startLocalAppServer } from '../runtime/local-app-server.js';
 import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { packageRoot } from './repo-root.js';
+
+/** Every sandbox repository gets autodev's agents workflow, so plans can be dispatched there. */
+export function withAgentsWorkflow(seed: SimulatorSeed, workflow: string): SimulatorSeed {
+  return {
+    ...seed,
+    repositories: seed.repositories.map((repo) => ({
+      ...repo,
+      files: { '.github/workflows/autodev-agents.yml': workflow, ...repo.files },
+    })),
+  };
+}
+
+export interface Sandbox {
+  github: GitHubSimulator;
+  app: LocalAppServer;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: {
+  seedFile?: string;
+  port?: number;
+  githubPort?: number;
+  secret: string;
+  logLevel?: 'info' | 'warn' | 'fatal';
+}): Promise<Sandbox> {
+  const root = packageRoot();
+  const seedFile = options.seedFile ?? join(root, 'test', 'fixtures', 'sandbox', 'seed.json');
+  let seed: SimulatorSeed;
+  try {
+    seed = JSON.parse(await readFile(seedFile, 'utf8')) as SimulatorSeed;
+  } catch (error) {
+    throw new Error(
+      `could not read the seed ${seedFile}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const workflow = await readFile(join(root, '.github', 'workflows', 'autodev-agents.yml'), 'utf8');
+  const github = await startGitHubSimulator({
+    seed: withAgentsWorkflow(seed, workflow),
+    port: options.githubPort ?? 0,
+  });
+  const store = await openStore({ dataDir: 'memory://' });
+  // A throwaway key: the simulator accepts any well-formed app JWT.
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const app = await startLocalAppServer({
+    baseUrl: github.url,
+    secret: options.secret,
+    privateKey,
+    appId: seed.app?.id ?? 1,
+    port: options.port ?? 0,
+    logLevel: options.logLevel ?? 'info',
+    app: { store, planner: outlinePlanner },
+  });
+  return {
+    github,
+    app,
+    store,
+    async close() {
+      await app.close();
+      await github.close();
+      await store.close();
+    },
+  };
+}
 
 export async function sandboxCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -24,59 +95,33 @@ export async function sandboxCommand(args: string[]): Promise<number> {
       'github-port': { type: 'string' },
     },
   });
-  const root = packageRoot();
-  const seedFile = values.seed ?? join(root, 'test', 'fixtures', 'sandbox', 'seed.json');
-  const seed = JSON.parse(await readFile(seedFile, 'utf8')) as SimulatorSeed;
-  const port = Number(values.port ?? process.env.PORT ?? 3000);
-  const githubPort = Number(values['github-port'] ?? 3001);
   const secret = process.env.WEBHOOK_SECRET ?? 'development';
-
-  const github = await startGitHubSimulator({ seed, port: githubPort });
-  // A throwaway key: the simulator accepts any well-formed app JWT.
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  const sandbox = await startSandbox({
+    ...(values.seed ? { seedFile: values.seed } : {}),
+    port: Number(values.port ?? process.env.PORT ?? 3000),
+    githubPort: Number(values['github-port'] ?? 3001),
+    secret,
   });
-  const store = await openStore({ dataDir: 'memory://' });
-  const server = new Server({
-    host: '127.0.0.1',
-    port,
-    Probot: Probot.defaults({
-      appId: seed.app?.id ?? 1,
-      privateKey,
-      secret,
-      baseUrl: github.url,
-      logLevel: 'info',
-      Octokit: UnthrottledOctokit,
-    }),
-  });
-  await server.load(autodevApp({ store, planner: outlinePlanner }));
-  await server.start();
-
-  const fixtures = join(root, 'test', 'fixtures', 'sandbox');
+  const fixtures = join(packageRoot(), 'test', 'fixtures', 'sandbox');
+  const url = sandbox.github.url;
   process.stdout.write(
     [
       '',
-      `GitHub simulator  ${github.url}   (whole state: ${github.url}/_sandbox/state)`,
-      `autodev app       http://127.0.0.1:${port}/api/github/webhooks   (webhook secret "${secret}")`,
+      `GitHub simulator  ${url}   (whole state: ${url}/_sandbox/state)`,
+      `autodev app       ${sandbox.app.webhookUrl}   (webhook secret "${secret}")`,
       '',
       'Try it from another terminal:',
       `  npx autodev deliver issue_comment ${join(fixtures, 'parallel-dev-comment.json')}`,
+      `  npx autodev deliver issue_comment ${join(fixtures, 'refused-comment.json')}`,
       `  npx autodev deliver issues ${join(fixtures, 'issue-labeled.json')}`,
-      `  curl -s ${github.url}/_sandbox/state | less`,
+      `  curl -s ${url}/_sandbox/state`,
       '',
       'Ctrl-C stops both.',
       '',
     ].join('\n'),
   );
-  const stop = async () => {
-    await server.stop();
-    await github.close();
-    await store.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  const stop = () => void sandbox.close().finally(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   return 0;
 }

@@ -19,7 +19,15 @@ export interface SimulatorSeed {
     /** path → text on the default branch */
     files?: Record<string, string>;
     collaborators?: Record<string, CollaboratorRole>;
-    issues?: { number?: number; title: string; body?: string; author: string; labels?: string[] }[];
+    issues?: {
+      number?: number;
+      title: string;
+      body?: string;
+      author: string;
+      labels?: string[];
+      /** Comments already on the issue; a fixed id lets a saved webhook payload refer to one. */
+      comments?: { id?: number; author: string; body: string }[];
+    }[];
     /** Defaults to every `.github/workflows/*.yml` among `files`. */
     workflows?: { id?: number; path: string; name?: string }[];
   }[];
@@ -101,6 +109,20 @@ function seedRepository(state: SimulatorState, seed: SimulatorSeed['repositories
       closedAt: null,
     });
     for (const label of issue.labels ?? []) ensureLabel(state, repo, label);
+    for (const comment of issue.comments ?? []) {
+      ensureUser(state, comment.author);
+      // Ids handed out later must never collide with a seeded one.
+      if (comment.id !== undefined) state.nextId = Math.max(state.nextId, comment.id);
+      repo.comments.push({
+        id: comment.id ?? nextId(state),
+        issueNumber: number,
+        body: comment.body,
+        user: comment.author,
+        reactions: [],
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
   }
   return repo;
 }
