@@ -21,6 +21,17 @@ export interface AgentTask {
   goal: string;
   context?: string;
   validationGates: string[];
+  /** The whole feature's acceptance criteria (the task's own are `acceptance`); defaults to those. */
+  featureAcceptance?: string[];
+  /** The plan's strategy (e.g. "test-driven"); the tester prompt needs it. */
+  strategy?: string;
+  /** What the tasks this one depends on reported when they finished. */
+  dependencyReports?: string[];
+  /**
+   * Role-specific prompt inputs the task slice does not carry (the integrator's `conflicts`, the
+   * reviewer's `diff`), by the template's input name. Untrusted ones must come from fenceUntrusted.
+   */
+  promptInputs?: Record<string, string>;
 }
 
 export interface AgentLimits {

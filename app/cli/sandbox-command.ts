@@ -12,22 +12,12 @@ import {
   startGitHubSimulator,
   type SimulatorSeed,
 } from '../../test/sandbox/github-simulator.js';
+import { withAgentsWorkflow } from '../../test/sandbox/simulator-seed.js';
 import { outlinePlanner } from '../planner/scripted-planner.js';
 import { type LocalAppServer, startLocalAppServer } from '../runtime/local-app-server.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { packageRoot } from './repo-root.js';
-
-/** Every sandbox repository gets autodev's agents workflow, so plans can be dispatched there. */
-export function withAgentsWorkflow(seed: SimulatorSeed, workflow: string): SimulatorSeed {
-  return {
-    ...seed,
-    repositories: seed.repositories.map((repo) => ({
-      ...repo,
-      files: { '.github/workflows/autodev-agents.yml': workflow, ...repo.files },
-    })),
-  };
-}
 
 export interface Sandbox {
   github: GitHubSimulator;

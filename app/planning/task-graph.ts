@@ -105,55 +105,67 @@ function rotate(cycle: string[], position: Map<string, number>): string[] {
  * checkGraph; dependencies on unknown ids are ignored.
  */
 export function computeWaves<T extends GraphTask>(tasks: readonly T[]): T[][] {
-  const level = levels(tasks);
+  const { deps, order } = indexGraph(tasks);
+  // Visiting in topological order makes each dependency's level final before it is read.
+  const level = new Array<number>(tasks.length).fill(0);
+  for (const i of order) {
+    for (const d of deps[i] as number[]) level[i] = Math.max(level[i] as number, (level[d] as number) + 1);
+  }
   const waves: T[][] = [];
-  for (const task of tasks) {
-    const k = level.get(task.id) ?? 0;
+  tasks.forEach((task, i) => {
+    const k = level[i] as number;
     while (waves.length <= k) waves.push([]);
     (waves[k] as T[]).push(task);
-  }
+  });
   return waves;
-}
-
-/** Level of each task; tasks are visited in topological order (Kahn), so each level is final when read. */
-function levels(tasks: readonly GraphTask[]): Map<string, number> {
-  const order = topologicalOrder(tasks);
-  const byId = new Map(tasks.map((t) => [t.id, t]));
-  const level = new Map<string, number>();
-  for (const id of order) {
-    let k = 0;
-    for (const dep of byId.get(id)?.dependsOn ?? []) {
-      const depLevel = level.get(dep);
-      if (depLevel !== undefined) k = Math.max(k, depLevel + 1);
-    }
-    level.set(id, k);
-  }
-  return level;
 }
 
 /** Ids with every task after its dependencies; tasks on a cycle are left out. */
 export function topologicalOrder(tasks: readonly GraphTask[]): string[] {
-  const known = new Set(tasks.map((t) => t.id));
-  const waiting = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  for (const task of tasks) {
-    const deps = new Set(task.dependsOn.filter((d) => known.has(d)));
-    waiting.set(task.id, deps.size);
-    for (const dep of deps) {
-      const list = dependents.get(dep);
-      if (list) list.push(task.id);
-      else dependents.set(dep, [task.id]);
+  return indexGraph(tasks).order.map((i) => (tasks[i] as GraphTask).id);
+}
+
+interface IndexedGraph {
+  /** Per task (by position), the positions of its known dependencies, each once. */
+  deps: number[][];
+  /** Positions in topological order (Kahn's algorithm, plan order among the ready). */
+  order: number[];
+}
+
+/** Positions instead of ids: waves and the critical path walk thousands of edges per plan. */
+function indexGraph(tasks: readonly GraphTask[]): IndexedGraph {
+  const position = new Map<string, number>();
+  tasks.forEach((t, i) => {
+    if (!position.has(t.id)) position.set(t.id, i);
+  });
+  const deps: number[][] = [];
+  const dependents: number[][] = tasks.map(() => []);
+  const waiting: number[] = [];
+  // seenBy[d] === i marks d as already counted for task i: duplicates cost nothing to skip.
+  const seenBy = new Array<number>(tasks.length).fill(-1);
+  tasks.forEach((task, i) => {
+    const mine: number[] = [];
+    for (const id of task.dependsOn) {
+      const d = position.get(id);
+      if (d === undefined || seenBy[d] === i) continue;
+      seenBy[d] = i;
+      mine.push(d);
+      (dependents[d] as number[]).push(i);
+    }
+    deps.push(mine);
+    waiting.push(mine.length);
+  });
+  const order: number[] = [];
+  waiting.forEach((count, i) => {
+    if (count === 0) order.push(i);
+  });
+  for (let k = 0; k < order.length; k++) {
+    for (const next of dependents[order[k] as number] as number[]) {
+      waiting[next] = (waiting[next] as number) - 1;
+      if (waiting[next] === 0) order.push(next);
     }
   }
-  const order = tasks.filter((t) => waiting.get(t.id) === 0).map((t) => t.id);
-  for (let i = 0; i < order.length; i++) {
-    for (const next of dependents.get(order[i] as string) ?? []) {
-      const left = (waiting.get(next) ?? 0) - 1;
-      waiting.set(next, left);
-      if (left === 0) order.push(next);
-    }
-  }
-  return order;
+  return { deps, order };
 }
 
 export interface CriticalPath {
@@ -167,25 +179,23 @@ export function criticalPath<T extends GraphTask>(
   tasks: readonly T[],
   minutesOf: (task: T) => number,
 ): CriticalPath {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
-  const finish = new Map<string, number>();
-  const via = new Map<string, string>();
-  let end: string | undefined;
-  for (const id of topologicalOrder(tasks)) {
-    const task = byId.get(id) as T;
+  const { deps, order } = indexGraph(tasks);
+  const finish = new Array<number>(tasks.length).fill(0);
+  const via = new Array<number>(tasks.length).fill(-1);
+  let end = -1;
+  for (const i of order) {
     let start = 0;
-    for (const dep of task.dependsOn) {
-      const depFinish = finish.get(dep);
-      if (depFinish !== undefined && depFinish > start) {
-        start = depFinish;
-        via.set(id, dep);
+    for (const d of deps[i] as number[]) {
+      if ((finish[d] as number) > start) {
+        start = finish[d] as number;
+        via[i] = d;
       }
     }
-    finish.set(id, start + minutesOf(task));
-    if (end === undefined || (finish.get(id) ?? 0) > (finish.get(end) ?? 0)) end = id;
+    finish[i] = start + minutesOf(tasks[i] as T);
+    if (end < 0 || (finish[i] as number) > (finish[end] as number)) end = i;
   }
   const path: string[] = [];
-  for (let id = end; id !== undefined; id = via.get(id)) path.push(id);
+  for (let i = end; i >= 0; i = via[i] as number) path.push((tasks[i] as T).id);
   path.reverse();
-  return { minutes: end === undefined ? 0 : (finish.get(end) ?? 0), path };
+  return { minutes: end < 0 ? 0 : (finish[end] as number), path };
 }

@@ -273,9 +273,9 @@ function escapeText(text: string, max: number): string {
     .replace(/@/g, '@\u200b');
 }
 
-/** Inside a list item, a leading `#`, `>`, `-` or `1.` would start a heading, quote or nested list. */
+/** Inside a list item, a leading `#`, `-`, `+` or `1.` would start a heading or a nested list (`>` is already `&gt;`). */
 function escapeLineStart(text: string): string {
-  return text.replace(/^([#>+=-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  return text.replace(/^([#+=-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 function codeSpan(text: string): string {

@@ -54,7 +54,7 @@ export interface ActionsRuntime {
   engine: Engine;
   /**
    * Records the event's delivery, has the engine process it once, and reports the run it concerns:
-   * the newest run on the event's issue, when the event has one.
+   * the newest run on the event's issue, or the run an agents workflow run worked for.
    */
   handle(input: DeliveryInput): Promise<EventOutcome>;
   close(): Promise<void>;
@@ -85,7 +85,9 @@ export async function createActionsRuntime(options: ActionsRuntimeOptions): Prom
   const runOf = async (input: DeliveryInput): Promise<Run | null> => {
     const repo = repoOfPayload(input.payload);
     const issue = issueNumberOf(input.payload);
-    return repo && issue !== undefined ? store.latestRunForIssue(repo, issue) : null;
+    if (repo && issue !== undefined) return store.latestRunForIssue(repo, issue);
+    const runId = runIdOfWorkflowRun(input.payload);
+    return runId ? store.getRun(runId) : null;
   };
 
   return {
@@ -158,4 +160,14 @@ async function openRuntimeStore(options: ActionsRuntimeOptions, scm: Scm): Promi
 function issueNumberOf(payload: unknown): number | undefined {
   const issue = (payload as { issue?: { number?: unknown } } | null)?.issue;
   return typeof issue?.number === 'number' ? issue.number : undefined;
+}
+
+/**
+ * The agents workflow names its runs `autodev run <run id> wave <n>` (its run-name), which GitHub
+ * sends as the workflow run's display_title.
+ */
+function runIdOfWorkflowRun(payload: unknown): string | undefined {
+  const title = (payload as { workflow_run?: { display_title?: unknown } } | null)?.workflow_run
+    ?.display_title;
+  return typeof title === 'string' ? /^autodev run (\S+) wave \d+$/.exec(title)?.[1] : undefined;
 }

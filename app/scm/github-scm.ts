@@ -4,6 +4,8 @@
  */
 import type { RepoRef } from '../runs/run.js';
 import {
+  type CheckRunUpdate,
+  type NewCheckRun,
   type PermissionLevel,
   type Reaction,
   type Scm,
@@ -272,5 +274,33 @@ export class GitHubScm implements Scm {
       if (data.jobs.length < 100) break;
     }
     return jobs;
+  }
+
+  async createCheckRun(repo: RepoRef, check: NewCheckRun): Promise<{ id: number; url: string }> {
+    const data = await this.call<{ id: number; html_url: string | null }>(
+      `create check run "${check.name}"`,
+      'POST /repos/{owner}/{repo}/check-runs',
+      {
+        ...repo,
+        name: check.name,
+        head_sha: check.headSha,
+        ...(check.status ? { status: check.status } : {}),
+        ...(check.externalId ? { external_id: check.externalId } : {}),
+        ...(check.detailsUrl ? { details_url: check.detailsUrl } : {}),
+        ...(check.output ? { output: check.output } : {}),
+      },
+    );
+    return { id: data.id, url: data.html_url ?? '' };
+  }
+
+  async updateCheckRun(repo: RepoRef, checkRunId: number, update: CheckRunUpdate): Promise<void> {
+    await this.call(`update check run ${checkRunId}`, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      ...repo,
+      check_run_id: checkRunId,
+      ...(update.status ? { status: update.status } : {}),
+      ...(update.conclusion ? { conclusion: update.conclusion } : {}),
+      ...(update.detailsUrl ? { details_url: update.detailsUrl } : {}),
+      ...(update.output ? { output: update.output } : {}),
+    });
   }
 }

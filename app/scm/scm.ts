@@ -46,6 +46,37 @@ export interface Scm {
   ): Promise<{ runId: number; url: string }>;
   /** The jobs of a workflow run (one per matrix entry), with how each ended. */
   listWorkflowJobs(repo: RepoRef, runId: number): Promise<WorkflowJob[]>;
+  /** Starts a check run on a commit (GitHub Apps and GITHUB_TOKEN with `checks: write` only). */
+  createCheckRun(repo: RepoRef, check: NewCheckRun): Promise<{ id: number; url: string }>;
+  /** Changes a check run; giving a conclusion completes it. */
+  updateCheckRun(repo: RepoRef, checkRunId: number, update: CheckRunUpdate): Promise<void>;
+}
+
+export type CheckStatus = 'queued' | 'in_progress' | 'completed';
+export type CheckConclusion =
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
+
+/** Markdown shown on the check run's page; GitHub caps summary and text at 65,535 characters each. */
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+export interface NewCheckRun {
+  name: string;
+  headSha: string;
+  status?: Exclude<CheckStatus, 'completed'>;
+  externalId?: string;
+  detailsUrl?: string;
+  output?: CheckRunOutput;
+}
+
+export interface CheckRunUpdate {
+  status?: CheckStatus;
+  conclusion?: CheckConclusion;
+  output?: CheckRunOutput;
+  detailsUrl?: string;
 }
 
 export interface WorkflowJob {

@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path';
 
 const root = process.cwd();
 // The CLI's own file rather than `npx`, which adds a second or two and npm's warnings per file.
-const cli = join(dirname(createRequire(import.meta.url).resolve('@action-validator/cli/package.json')), 'cli.mjs');
+const cli = join(
+  dirname(createRequire(import.meta.url).resolve('@action-validator/cli/package.json')),
+  'cli.mjs',
+);
 
 function filesToCheck(): string[] {
   const workflows = join(root, '.github', 'workflows');

@@ -3,18 +3,23 @@
  * process with the runner's environment, a real event file, and the GitHub simulator as GITHUB_API_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import type { Plan } from '../../app/planner/planner.js';
 import { GitHubScm } from '../../app/scm/github-scm.js';
 import { RepoStateStore, STATE_BRANCH, STATE_ROOT } from '../../app/store/repo-state-store.js';
-import { type GitHubSimulator, type SimulatorSeed, startGitHubSimulator } from '../sandbox/github-simulator.js';
+import {
+  type GitHubSimulator,
+  type SimulatorSeed,
+  startGitHubSimulator,
+} from '../sandbox/github-simulator.js';
 import { findRepository } from '../sandbox/simulator-state.js';
-import { issueCommentCreated, type Target } from '../support/event-payloads.js';
-import { commentAs, commentsOn } from '../support/scenario.js';
+import { issueCommentCreated, type Target, workflowRunCompleted } from '../support/event-payloads.js';
+import { commentAs, commentsOn, finishWorkflowRun } from '../support/scenario.js';
+import { runActionStep, type WorkflowEvent } from './action-step.js';
 
 const DIST = join(process.cwd(), 'actions', 'control', 'dist', 'index.js');
 const TARGET: Target = { owner: 'octo-org', repo: 'hello-world' };
@@ -39,48 +44,29 @@ const seed: SimulatorSeed = {
       collaborators: { maintainer: 'write' },
       files: {
         'README.md': '# hello\n',
-        // Waiting for /approve keeps the run alive until Actions dispatch lands.
         '.github/autodev.yml': 'requireApproval: true\n',
+        '.github/workflows/autodev-agents.yml': readFileSync('.github/workflows/autodev-agents.yml', 'utf8'),
       },
       issues: [{ number: 1, title: 'Goodbyes', body: 'We only ever say hello.', author: 'maintainer' }],
     },
   ],
 };
 
-interface StepResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
 let sim: GitHubSimulator;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let store: RepoStateStore;
 let commentId: number;
+let firstComment: WorkflowEvent;
 
 beforeAll(async () => {
   sim = await startGitHubSimulator({ seed });
   dir = await mkdtemp(join(tmpdir(), 'autodev-control-'));
-  const comment = commentAs(sim, TARGET, 1, 'maintainer', BODY);
-  commentId = comment.id;
-  const payload = issueCommentCreated(
-    TARGET,
-    { number: 1, title: 'Goodbyes', body: 'We only ever say hello.' },
-    { id: comment.id, body: BODY },
-    { login: 'maintainer' },
-  );
-  await writeFile(join(dir, 'event.json'), JSON.stringify(payload, null, 2));
   await writeFile(join(dir, 'plan.json'), JSON.stringify(PLAN));
   const token = sim.createInstallationToken();
-  // What the runner sets for a `uses:` step of an issue_comment workflow (inputs keep their dashes).
+  // What the runner sets for a `uses:` step (inputs keep their dashes); the event comes per step.
   env = {
-    GITHUB_EVENT_PATH: join(dir, 'event.json'),
-    GITHUB_EVENT_NAME: 'issue_comment',
     GITHUB_REPOSITORY: `${TARGET.owner}/${TARGET.repo}`,
-    GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_API_URL: sim.url,
     GITHUB_SERVER_URL: 'https://github.com',
@@ -93,7 +79,21 @@ beforeAll(async () => {
   };
   const octokit = new Octokit({ baseUrl: sim.url, auth: token, log: quiet });
   store = new RepoStateStore({ scm: new GitHubScm(octokit), repo: TARGET });
+  firstComment = commentEvent(BODY, '4242');
+  commentId = (firstComment.payload as { comment: { id: number } }).comment.id;
 });
+
+/** The maintainer writes a comment on issue #1, and GitHub starts the autodev workflow for it. */
+function commentEvent(body: string, runId: string): WorkflowEvent {
+  const comment = commentAs(sim, TARGET, 1, 'maintainer', body);
+  const payload = issueCommentCreated(
+    TARGET,
+    { number: 1, title: 'Goodbyes', body: 'We only ever say hello.' },
+    { id: comment.id, body },
+    { login: 'maintainer' },
+  );
+  return { name: 'issue_comment', payload, runId };
+}
 
 afterAll(async () => {
   await sim?.close();
@@ -102,33 +102,6 @@ afterAll(async () => {
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** One step run: fresh output and summary files, as the runner makes for every step. */
-async function runStep(name: string): Promise<StepResult> {
-  const output = join(dir, `${name}-output`);
-  const summary = join(dir, `${name}-summary.md`);
-  await writeFile(output, '');
-  await writeFile(summary, '');
-  const child = spawn(process.execPath, [DIST], {
-    cwd: dir,
-    env: { ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((done) => child.on('close', done));
-  return { code, stdout, stderr, outputs: parseOutputs(await readFile(output, 'utf8')), summary: await readFile(summary, 'utf8') };
-}
-
-/** GITHUB_OUTPUT's `name<<delimiter` … `delimiter` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) {
-    outputs[match[1]!] = match[3]!;
-  }
-  return outputs;
-}
-
 function stateFile(path: string): unknown {
   const repo = findRepository(sim.state(), TARGET.owner, TARGET.repo)!;
   const head = repo.commits[repo.refs[`refs/heads/${STATE_BRANCH}`] ?? '']!;
@@ -136,13 +109,14 @@ function stateFile(path: string): unknown {
   return blob === undefined ? undefined : JSON.parse(repo.blobs[blob]!);
 }
 
+const runStep = (event: WorkflowEvent) => runActionStep({ dist: DIST, env, event, dir });
 const botComments = () => commentsOn(sim, TARGET, 1).filter((c) => c.user === BOT);
 
 describe('actions/control as a workflow step', () => {
   let runId = '';
 
   it('handles /parallel-dev: 👀, one progress comment, the run on the state branch, outputs and summary', async () => {
-    const step = await runStep('first');
+    const step = await runStep(firstComment);
     expect({ code: step.code, stderr: step.stderr }).toEqual({ code: 0, stderr: '' });
     expect(step.stdout).not.toContain('::error::');
 
@@ -173,7 +147,7 @@ describe('actions/control as a workflow step', () => {
   });
 
   it('started again for the same workflow run attempt, changes nothing', async () => {
-    const step = await runStep('again');
+    const step = await runStep(firstComment);
     expect({ code: step.code, stderr: step.stderr }).toEqual({ code: 0, stderr: '' });
     expect(step.outputs).toEqual({ 'run-id': runId, state: 'awaiting-approval' });
     expect(step.summary).toContain('already handled');
@@ -182,6 +156,46 @@ describe('actions/control as a workflow step', () => {
     expect(botComments()).toHaveLength(1);
     const asked = commentsOn(sim, TARGET, 1).find((c) => c.id === commentId)!;
     expect(asked.reactions).toHaveLength(1);
+    expect(sim.violations).toEqual([]);
+  });
+
+  it('/approve dispatches the first wave; its workflow_run report dispatches the next', async () => {
+    const approved = await runStep(commentEvent('/approve', '4243'));
+    expect({ code: approved.code, stderr: approved.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(approved.outputs).toEqual({ 'run-id': runId, state: 'running' });
+    const repo = findRepository(sim.state(), TARGET.owner, TARGET.repo)!;
+    expect(repo.dispatches).toHaveLength(1);
+    const wave1 = repo.dispatches[0]!;
+    expect(wave1.inputs).toMatchObject({ run_id: runId, wave: '1', tasks: '["farewell"]' });
+
+    finishWorkflowRun(sim, TARGET, wave1.runId, [{ name: 'autodev task farewell', conclusion: 'success' }]);
+    const payload = workflowRunCompleted(
+      TARGET,
+      {
+        id: wave1.runId,
+        path: '.github/workflows/autodev-agents.yml',
+        conclusion: 'success',
+        name: 'autodev agents',
+      },
+      { login: BOT, type: 'Bot' },
+    );
+    // GitHub sends the run-name of the agents workflow as the display title.
+    (payload['workflow_run'] as Record<string, unknown>)['display_title'] = `autodev run ${runId} wave 1`;
+    const reported = await runStep({ name: 'workflow_run', payload, runId: '4244' });
+    expect({ code: reported.code, stderr: reported.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(reported.outputs).toEqual({ 'run-id': runId, state: 'running' });
+
+    expect(repo.dispatches.map((d) => d.inputs['tasks'])).toEqual(['["farewell"]', '["tests"]']);
+    const run = await store.getRun(runId);
+    expect(run?.tasks.map((t) => [t.id, t.state])).toEqual([
+      ['farewell', 'succeeded'],
+      ['tests', 'running'],
+    ]);
+    // The index's state hint kept up, so the workflow_run lookup found the run without reading all runs.
+    expect(stateFile('index.json')).toEqual({
+      runs: [expect.objectContaining({ id: runId, state: 'running' })],
+    });
+    expect(botComments()).toHaveLength(1);
     expect(sim.violations).toEqual([]);
   });
 });

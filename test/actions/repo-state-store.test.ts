@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Octokit } from '@octokit/rest';
 import { GitHubScm } from '../../app/scm/github-scm.js';
 import { RepoStateStore, STATE_BRANCH, STATE_ROOT } from '../../app/store/repo-state-store.js';
-import { aRun } from '../runs/run-fixtures.js';
+import { aPlan, aRun, must, startA } from '../runs/run-fixtures.js';
 import { type GitHubSimulator, startGitHubSimulator } from '../sandbox/github-simulator.js';
 import { describeStoreContract } from '../store/describe-store-contract.js';
 
@@ -19,6 +19,7 @@ const seed = {
   repositories: [{ owner: HOME.owner, name: HOME.repo, files: { 'README.md': '# widgets\n' } }],
 };
 
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const simulators: GitHubSimulator[] = [];
 afterAll(async () => {
   for (const sim of simulators) expect(sim.violations).toEqual([]);
@@ -27,7 +28,7 @@ afterAll(async () => {
 async function stateStore() {
   const sim = await startGitHubSimulator({ seed });
   simulators.push(sim);
-  const octokit = new Octokit({ baseUrl: sim.url, auth: sim.createInstallationToken() });
+  const octokit = new Octokit({ baseUrl: sim.url, auth: sim.createInstallationToken(), log: quiet });
   const store = new RepoStateStore({ scm: new GitHubScm(octokit), repo: HOME });
   return { sim, octokit, store };
 }
@@ -100,6 +101,24 @@ describe('RepoStateStore on the state branch', () => {
       });
       expect((await store.latestRunForIssue(HOME, 9))?.id).toBe('half');
       expect((await store.listRuns()).map((r) => r.id)).toEqual(['half']);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('lists a failed run that /retry brought back among the running ones (the index follows)', async () => {
+    const { sim, store } = await stateStore();
+    try {
+      const { run } = await store.createRun(aRun({ id: 'r1', repo: HOME }));
+      const planned = { type: 'planned', plan: aPlan(), requireApproval: false } as const;
+      const failed = await store.saveRun(
+        must(run, planned, startA, { type: 'failed', reason: 'agent crashed' }),
+      );
+      expect(await store.listRuns({ states: ['running'] })).toEqual([]);
+      expect((await store.listRuns({ states: ['failed'] })).map((r) => r.id)).toEqual(['r1']);
+      await store.saveRun(must(failed, { type: 'retry', taskId: 'a' }));
+      expect((await store.listRuns({ states: ['running'] })).map((r) => r.id)).toEqual(['r1']);
+      expect(await store.listRuns({ states: ['failed'] })).toEqual([]);
     } finally {
       await sim.close();
     }

@@ -30,7 +30,11 @@ function once(answer: unknown, iteration: number): void {
     allowedCommands: ['npm', 'npx'],
   });
   if (!result.ok) throw new Error(`the benchmark plan was rejected: ${result.errors.join('; ')}`);
-  const planned = applyRunEvent(aRun(), { type: 'planned', plan: result.plan, requireApproval: true }, at(60));
+  const planned = applyRunEvent(
+    aRun(),
+    { type: 'planned', plan: result.plan, requireApproval: true },
+    at(60),
+  );
   if (!planned.ok) throw new Error(`the benchmark plan could not be applied: ${planned.error}`);
   renderProgress(planned.run, { now: at(120) });
 }

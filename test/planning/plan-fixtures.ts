@@ -85,7 +85,15 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const AREAS = ['server/api', 'server/db', 'src/components', 'src/pages', 'src/styles', 'lib/shared', 'test/e2e'];
+const AREAS = [
+  'server/api',
+  'server/db',
+  'src/components',
+  'src/pages',
+  'src/styles',
+  'lib/shared',
+  'test/e2e',
+];
 const VERBS = ['Add', 'Refactor', 'Wire', 'Validate', 'Document', 'Test', 'Migrate', 'Cache'];
 const NOUNS = ['billing', 'profile', 'search', 'theme', 'audit log', 'export', 'invite flow', 'rate limit'];
 
@@ -93,7 +101,11 @@ const NOUNS = ['billing', 'profile', 'search', 'theme', 'audit log', 'export', '
  * A `count`-task answer whose dependencies point only at earlier tasks (so it is a DAG), with 0–3
  * dependencies per task mostly on recent ones, the way real plans chain work, and realistic text sizes.
  */
-export function randomPrp(count: number, seed = 1, strategy: Strategy = 'feature-first'): Record<string, unknown> {
+export function randomPrp(
+  count: number,
+  seed = 1,
+  strategy: Strategy = 'feature-first',
+): Record<string, unknown> {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const tasks: RawTask[] = [];
@@ -110,7 +122,10 @@ export function randomPrp(count: number, seed = 1, strategy: Strategy = 'feature
       id: `task-${i}`,
       title: `${pick(VERBS)} ${noun} in ${area} (${i})`,
       role: pick(AGENT_ROLES.filter((r) => r !== 'planner')),
-      description: `Change ${area} so that ${noun} behaves as the spec says. Follow the existing module layout, keep the public API stable, and cover the edge cases listed in the acceptance checks. `.repeat(2),
+      description:
+        `Change ${area} so that ${noun} behaves as the spec says. Follow the existing module layout, keep the public API stable, and cover the edge cases listed in the acceptance checks. `.repeat(
+          2,
+        ),
       files: [`${area}/${noun.replace(/ /g, '-')}-${i}.ts`, `${area}/index.ts`],
       dependsOn: [...deps],
       acceptance: [`${noun} works end to end`, `no regression in ${area}`],

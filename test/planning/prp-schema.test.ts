@@ -28,16 +28,28 @@ describe('parsePrp', () => {
   });
 
   it.each([
-    ['a bad role', { tasks: [aTask('a', { role: 'developer' as never })] }, /^tasks\[0\]\.role: .*"coder".* \(got "developer"\)$/],
+    [
+      'a bad role',
+      { tasks: [aTask('a', { role: 'developer' as never })] },
+      /^tasks\[0\]\.role: .*"coder".* \(got "developer"\)$/,
+    ],
     ['a missing field', { why: undefined }, /^why: is missing$/],
     ['no acceptance criteria', { acceptanceCriteria: [] }, /^acceptanceCriteria: .*>=1 items/],
-    ['a fractional estimate', { tasks: [aTask('a', { estimate: 12.5 })] }, /^tasks\[0\]\.estimate: expected int/],
+    [
+      'a fractional estimate',
+      { tasks: [aTask('a', { estimate: 12.5 })] },
+      /^tasks\[0\]\.estimate: expected int/,
+    ],
     ['a zero estimate', { tasks: [aTask('a', { estimate: 0 })] }, /^tasks\[0\]\.estimate: .*>0/],
     ['zero candidates', { tasks: [aTask('a', { candidates: 0 })] }, /^tasks\[0\]\.candidates: .*>=1/],
     ['an unknown strategy', { strategy: 'yolo' }, /^strategy: .*"waterfall".* \(got "yolo"\)$/],
     ['an unknown pattern', { pattern: 'star' }, /^pattern: .*"fork-join"/],
     ['no tasks', { tasks: [] }, /^tasks: .*>=1 items/],
-    ['files as a string', { tasks: [aTask('a', { files: 'src/a.ts' as never })] }, /^tasks\[0\]\.files: expected array/],
+    [
+      'files as a string',
+      { tasks: [aTask('a', { files: 'src/a.ts' as never })] },
+      /^tasks\[0\]\.files: expected array/,
+    ],
   ])('reports %s with a readable path', (_name, overrides, pattern) => {
     expect(errorsOf(aPrp(overrides))).toEqual([expect.stringMatching(pattern)]);
   });
@@ -72,7 +84,9 @@ describe('planJsonSchema', () => {
     const task = schema.properties.tasks.items;
     expect(task.required).toEqual(expect.arrayContaining(['id', 'title', 'role', 'description', 'estimate']));
     expect(task.required).not.toContain('candidates');
-    expect(Object.keys(task.properties)).toEqual(expect.arrayContaining(['files', 'dependsOn', 'acceptance']));
+    expect(Object.keys(task.properties)).toEqual(
+      expect.arrayContaining(['files', 'dependsOn', 'acceptance']),
+    );
     expect(planJsonSchema()).toBe(planJsonSchema());
   });
 });
@@ -97,7 +111,13 @@ describe('task ids', () => {
       { id: 'x'.repeat(45), dependsOn: [] },
       { id: 'x'.repeat(41), dependsOn: [] },
     ]);
-    expect(tasks.map((t) => t.id)).toEqual(['task-a', 'task-a-2', 'b', 'x'.repeat(40), `${'x'.repeat(38)}-2`]);
+    expect(tasks.map((t) => t.id)).toEqual([
+      'task-a',
+      'task-a-2',
+      'b',
+      'x'.repeat(40),
+      `${'x'.repeat(38)}-2`,
+    ]);
     expect(tasks[1]?.dependsOn).toEqual(['task-a']);
     // Exact original ids win over slugs; a dependency named twice is kept once.
     expect(tasks[2]?.dependsOn).toEqual(['task-a', 'task-a-2']);
@@ -123,6 +143,9 @@ describe('extractJson', () => {
       ok: false,
       error: expect.stringMatching(/holds no JSON object/),
     });
-    expect(extractJson('{"goal": "x",')).toEqual({ ok: false, error: expect.stringMatching(/^the answer's JSON does not parse: /) });
+    expect(extractJson('{"goal": "x",')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^the answer's JSON does not parse: /),
+    });
   });
 });

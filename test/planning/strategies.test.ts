@@ -49,7 +49,11 @@ describe('waterfall', () => {
   });
 
   it('replaces a dependency that runs against the phases by the dependencies behind it', () => {
-    const tasks = [task('base'), task('docs', { role: 'docs', dependsOn: ['code'] }), task('code', { dependsOn: ['base'] })];
+    const tasks = [
+      task('base'),
+      task('docs', { role: 'docs', dependsOn: ['code'] }),
+      task('code', { dependsOn: ['base'] }),
+    ];
     const shaped = shapeByStrategy(tasks, 'waterfall');
     // docs waited for code; in waterfall docs come first, so docs keeps nothing of code's (code-phase) chain.
     expect(depsOf(shaped.tasks)).toEqual({ base: ['docs'], docs: [], code: ['base'] });
@@ -88,9 +92,15 @@ describe('test-driven', () => {
   });
 
   it('matches test files to the code they cover', () => {
-    expect(['test/theme.test.ts', 'src/theme.tsx', 'tests/test_theme.py', 'pkg/theme_test.go', 'theme.spec.js'].map(coverKey)).toEqual(
-      ['theme', 'theme', 'theme', 'theme', 'theme'],
-    );
+    expect(
+      [
+        'test/theme.test.ts',
+        'src/theme.tsx',
+        'tests/test_theme.py',
+        'pkg/theme_test.go',
+        'theme.spec.js',
+      ].map(coverKey),
+    ).toEqual(['theme', 'theme', 'theme', 'theme', 'theme']);
   });
 });
 
@@ -105,13 +115,21 @@ describe('feature-first', () => {
     ];
     const shaped = shapeByStrategy(tasks, 'feature-first');
     expect(waveIds(shaped.tasks)).toEqual([['route', 'schema'], ['page', 'css'], ['e2e']]);
-    expect(shaped.note).toMatch(/^Feature-first: 2 backend and shared, then 2 frontend, then 1 integration tasks/);
+    expect(shaped.note).toMatch(
+      /^Feature-first: 2 backend and shared, then 2 frontend, then 1 integration tasks/,
+    );
   });
 
   it('reads the area from paths first, then words, and treats unmarked work as foundation', () => {
-    expect(classifyArea(task('x', { files: ['src/components/Button.tsx'], title: 'Call the API' }))).toBe('frontend');
-    expect(classifyArea(task('x', { files: [], title: 'Add a database index', description: '' }))).toBe('backend');
-    expect(classifyArea(task('x', { files: ['src/config.ts'], title: 'Read config', description: '' }))).toBe('backend');
+    expect(classifyArea(task('x', { files: ['src/components/Button.tsx'], title: 'Call the API' }))).toBe(
+      'frontend',
+    );
+    expect(classifyArea(task('x', { files: [], title: 'Add a database index', description: '' }))).toBe(
+      'backend',
+    );
+    expect(classifyArea(task('x', { files: ['src/config.ts'], title: 'Read config', description: '' }))).toBe(
+      'backend',
+    );
     expect(classifyArea(task('x', { role: 'docs' }))).toBe('integration');
   });
 });
@@ -144,7 +162,10 @@ describe('agile', () => {
   });
 
   it('prefers the tasks the planner marked as MVP', () => {
-    const shaped = shapeByStrategy([task('a', { estimate: 5 }), task('b', { mvp: true }), task('c', { title: 'MVP screen' })], 'agile');
+    const shaped = shapeByStrategy(
+      [task('a', { estimate: 5 }), task('b', { mvp: true }), task('c', { title: 'MVP screen' })],
+      'agile',
+    );
     expect(waveIds(shaped.tasks)).toEqual([['b', 'c'], ['a']]);
   });
 });
@@ -153,7 +174,15 @@ it('has guidance for the prompt for every strategy', () => {
   for (const strategy of ALL_STRATEGIES) expect(STRATEGY_GUIDANCE[strategy].length).toBeGreaterThan(20);
 });
 
-const FILES = ['server/api/a.ts', 'db/schema.sql', 'src/components/b.tsx', 'src/styles/c.css', 'src/a.ts', 'test/a.test.ts', 'test/e2e/x.spec.ts'];
+const FILES = [
+  'server/api/a.ts',
+  'db/schema.sql',
+  'src/components/b.tsx',
+  'src/styles/c.css',
+  'src/a.ts',
+  'test/a.test.ts',
+  'test/e2e/x.spec.ts',
+];
 const TITLES = ['Build it', 'Spike the sync', 'MVP page', 'Integration wiring', 'Add API', 'UI polish'];
 
 /** Random plans: a random DAG dressed with roles, files and titles that every strategy reacts to. */
@@ -170,7 +199,9 @@ const randomPlan = (min: number, max: number): fc.Arbitrary<PrpTask[]> =>
         }),
         { minLength: dag.length, maxLength: dag.length },
       )
-      .map((dress) => dag.map((node, i) => task(node.id, { ...node, dependsOn: [...node.dependsOn], ...dress[i] }))),
+      .map((dress) =>
+        dag.map((node, i) => task(node.id, { ...node, dependsOn: [...node.dependsOn], ...dress[i] })),
+      ),
   );
 
 describe('properties', () => {

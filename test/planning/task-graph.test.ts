@@ -9,7 +9,11 @@ import {
   type GraphTask,
 } from '../../app/planning/task-graph.js';
 
-const t = (id: string, ...dependsOn: string[]): GraphTask & { minutes: number } => ({ id, dependsOn, minutes: 10 });
+const t = (id: string, ...dependsOn: string[]): GraphTask & { minutes: number } => ({
+  id,
+  dependsOn,
+  minutes: 10,
+});
 const messages = (tasks: GraphTask[]) => checkGraph(tasks).map(formatGraphError);
 
 describe('checkGraph', () => {

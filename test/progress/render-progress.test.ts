@@ -132,3 +132,36 @@ describe('formatDuration', () => {
     expect(formatDuration(ms)).toBe(text);
   });
 });
+
+describe('PRP summary', () => {
+  const base = sampleRuns['awaiting-approval'];
+
+  it('is left out for plans without a PRP', () => {
+    const body = renderProgress({ ...base, plan: { goal: 'Only a goal' } }, { now: NOW });
+    expect(body).not.toMatch(/\*\*(Why|Strategy|Pattern|Validation gates|Acceptance criteria):\*\*/);
+  });
+
+  it('keeps model-written criteria and reasons inert', () => {
+    const plan = {
+      goal: 'g',
+      why: 'Because\n# heading <script>alert(1)</script> @everyone',
+      acceptanceCriteria: ['1. ordered?', '> quote', '- nested', '<img src=x>'],
+      validationGates: ['npm test -- `x`'],
+    };
+    const body = renderProgress({ ...base, plan }, { now: NOW });
+    expect(body).toContain(
+      '**Why:** Because # heading &lt;script&gt;alert(1)&lt;/script&gt; @\u200beveryone',
+    );
+    // `>` is already an entity, which starts no quote; the others need a backslash.
+    expect(body).toContain('- 1\\. ordered?\n- &gt; quote\n- \\- nested\n- &lt;img src=x&gt;');
+    expect(body).toContain('**Validation gates:** `` npm test -- `x` ``');
+    expect(body).not.toMatch(/^#|<script|<img/m);
+  });
+
+  it('names a few dependencies of a task and counts the rest', () => {
+    const dependsOn = Array.from({ length: 8 }, (_, i) => `d${i}`);
+    const task = { ...base.tasks[0]!, dependsOn };
+    const body = renderProgress({ ...base, tasks: [task] }, { now: NOW });
+    expect(body).toContain('after `d0`, `d1`, `d2`, `d3`, `d4` and 3 more');
+  });
+});

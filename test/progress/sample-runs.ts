@@ -65,9 +65,17 @@ const prpPlan: PlanSummary = {
   pattern: 'pipeline',
   waveCount: 3,
   criticalPathMinutes: 95,
-  notes: ['Agile: an MVP of 1 task (the smallest coder task and what it needs) runs first; the other 2 follow.'],
+  notes: [
+    'Agile: an MVP of 1 task (the smallest coder task and what it needs) runs first; the other 2 follow.',
+  ],
   briefs: {
-    t1: { description: 'Add tokens', files: ['src/theme/tokens.ts'], acceptance: [], estimateMinutes: 20, candidates: 1 },
+    t1: {
+      description: 'Add tokens',
+      files: ['src/theme/tokens.ts'],
+      acceptance: [],
+      estimateMinutes: 20,
+      candidates: 1,
+    },
   },
 };
 const log = (n: number) => `https://github.com/acme/web/actions/runs/900/job/${n}`;

@@ -5,13 +5,19 @@
 import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import { startGitHubSimulator } from './github-simulator.js';
+import { withAgentsWorkflow } from './simulator-seed.js';
 import type { GitHubSimulator, SimulatorOptions, SimulatorSeed } from './github-simulator.js';
 
 export const DEMO_REPO = { owner: 'octo-org', repo: 'hello-world' } as const;
 
+/** The demo seed as `autodev sandbox` serves it: with autodev's real agents workflow in each repository. */
 export function loadDemoSeed(): SimulatorSeed {
   const file = new URL('../fixtures/sandbox/seed.json', import.meta.url);
-  return JSON.parse(readFileSync(file, 'utf8')) as SimulatorSeed;
+  const workflow = readFileSync(
+    new URL('../../.github/workflows/autodev-agents.yml', import.meta.url),
+    'utf8',
+  );
+  return withAgentsWorkflow(JSON.parse(readFileSync(file, 'utf8')) as SimulatorSeed, workflow);
 }
 
 /** An octokit as the installation (or with `auth` as given), quiet about the errors tests provoke. */

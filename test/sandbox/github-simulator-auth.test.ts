@@ -145,6 +145,7 @@ describe("requests outside GitHub's OpenAPI description", () => {
 describe('sandbox endpoints', () => {
   it('serves state and violations, and resets to the seed', async () => {
     const token = simulator.createInstallationToken();
+    const seeded = simulator.state().repositories[0]?.comments.map((comment) => comment.body) ?? [];
     await request('/repos/octo-org/hello-world/issues/1/comments', {
       token,
       method: 'POST',
@@ -153,13 +154,13 @@ describe('sandbox endpoints', () => {
     const state = (await (await fetch(`${simulator.url}/_sandbox/state`)).json()) as {
       repositories: { comments: { body: string }[] }[];
     };
-    expect(state.repositories[0]?.comments.map((comment) => comment.body)).toEqual(['hello']);
+    expect(state.repositories[0]?.comments.map((comment) => comment.body)).toEqual([...seeded, 'hello']);
     const violations = (await (await fetch(`${simulator.url}/_sandbox/violations`)).json()) as unknown[];
     expect(violations.length).toBe(simulator.violations.length);
 
     const reset = await fetch(`${simulator.url}/_sandbox/reset`, { method: 'POST' });
     expect(reset.status).toBe(204);
-    expect(simulator.state().repositories[0]?.comments).toEqual([]);
+    expect(simulator.state().repositories[0]?.comments.map((comment) => comment.body)).toEqual(seeded);
     expect(simulator.violations).toEqual([]);
     expect((await request('/repos/octo-org/hello-world', { token })).status).toBe(401);
   });

@@ -131,3 +131,14 @@ function seedRepository(state: SimulatorState, seed: SimulatorSeed['repositories
 function workflowName(text: string | undefined): string | undefined {
   return /^name:\s*['"]?(.+?)['"]?\s*$/m.exec(text ?? '')?.[1];
 }
+
+/** Every repository gets autodev's agents workflow (unless it has its own), so plans can be dispatched. */
+export function withAgentsWorkflow(seed: SimulatorSeed, workflow: string): SimulatorSeed {
+  return {
+    ...seed,
+    repositories: seed.repositories.map((repo) => ({
+      ...repo,
+      files: { '.github/workflows/autodev-agents.yml': workflow, ...repo.files },
+    })),
+  };
+}

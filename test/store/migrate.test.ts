@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,9 @@ describe('migrate', () => {
 
   it('applies the project migrations once, even when asked twice at the same moment', async () => {
     const [first, second] = await Promise.all([migrate(client), migrate(client)]);
-    expect([...(first ?? []), ...(second ?? [])]).toEqual(['20261123000000_control_plane.sql']);
+    const files = (await readdir(findMigrationsDir())).filter((f) => f.endsWith('.sql')).sort();
+    expect(files[0]).toBe('20261123000000_control_plane.sql');
+    expect([...(first ?? []), ...(second ?? [])]).toEqual(files);
     expect(await migrate(client)).toEqual([]);
     const tables = await names(
       `select table_name as name from information_schema.tables where table_name like 'autodev_%' order by 1`,

@@ -33,6 +33,17 @@ describe('openStore with a data directory', () => {
     }
   }, 60_000);
 
+  it('can keep the database on the calling thread', async () => {
+    const store = await openStore({ dataDir: 'memory://', inThread: true });
+    try {
+      const { run, created } = await store.createRun(aRun());
+      expect(created).toBe(true);
+      expect(await store.getRun(run.id)).toEqual(run);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it('says which folder it cannot use', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, '');

@@ -56,10 +56,10 @@ describe('the main thread', () => {
         await client.exec('truncate blobs');
         const watch = watchEventLoop();
         const started = performance.now();
-        await client.query('insert into blobs (id, body) select g, $1::json from generate_series(1, $2::int) g', [
-          body,
-          rows,
-        ]);
+        await client.query(
+          'insert into blobs (id, body) select g, $1::json from generate_series(1, $2::int) g',
+          [body, rows],
+        );
         elapsedMs = performance.now() - started;
         const { ticks, longestGapMs } = watch.stop();
         expect(longestGapMs).toBeLessThan(200);
@@ -91,7 +91,9 @@ describe('a data directory', () => {
   it('that cannot be opened fails the start with the reason', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, '');
-    await expect(startPgliteWorker({ dataDir: join(file, 'db') })).rejects.toThrow(/ENOTDIR|not a directory/i);
+    await expect(startPgliteWorker({ dataDir: join(file, 'db') })).rejects.toThrow(
+      /ENOTDIR|not a directory/i,
+    );
   }, 60_000);
 });
 
@@ -112,6 +114,8 @@ describe('the worker stopping', () => {
     await client.close();
     await client.close();
     await expect(client.query('select 1')).rejects.toThrow('the embedded database is closed');
-    await expect(client.transaction(async () => undefined)).rejects.toThrow('the embedded database is closed');
+    await expect(client.transaction(async () => undefined)).rejects.toThrow(
+      'the embedded database is closed',
+    );
   }, 60_000);
 });

@@ -68213,7 +68213,7 @@ function escapeText(text, max) {
   return clean(text, max).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]~|$]/g, "\\$&").replace(/@/g, "@​");
 }
 function escapeLineStart(text) {
-  return text.replace(/^([#>+=-])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
+  return text.replace(/^([#+=-])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
 }
 function codeSpan3(text) {
   const content = clean(text, 80) || " ";
@@ -69722,7 +69722,9 @@ async function createActionsRuntime(options) {
   const runOf = async (input2) => {
     const repo = repoOfPayload(input2.payload);
     const issue3 = issueNumberOf(input2.payload);
-    return repo && issue3 !== void 0 ? store.latestRunForIssue(repo, issue3) : null;
+    if (repo && issue3 !== void 0) return store.latestRunForIssue(repo, issue3);
+    const runId = runIdOfWorkflowRun(input2.payload);
+    return runId ? store.getRun(runId) : null;
   };
   return {
     store,
@@ -69781,6 +69783,10 @@ async function openRuntimeStore(options, scm) {
 function issueNumberOf(payload) {
   const issue3 = payload?.issue;
   return typeof issue3?.number === "number" ? issue3.number : void 0;
+}
+function runIdOfWorkflowRun(payload) {
+  const title = payload?.workflow_run?.display_title;
+  return typeof title === "string" ? /^autodev run (\S+) wave \d+$/.exec(title)?.[1] : void 0;
 }
 
 // actions/control/src/actions-log.ts
