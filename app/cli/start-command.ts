@@ -5,7 +5,7 @@
  */
 import { run } from 'probot';
 import { autodevApp } from '../index.js';
-import { outlinePlanner } from '../planner/scripted-planner.js';
+import { configuredPlanner } from '../planning/configured-planner.js';
 import type { Store } from '../store/store.js';
 import { storeFromEnv } from './store-from-env.js';
 
@@ -15,7 +15,7 @@ export async function startCommand(args: string[]): Promise<number> {
   await run(async (app, { addHandler: _addHandler }) => {
     // Opened here, not before: in setup mode Probot never loads the app, so no database is touched.
     store = await storeFromEnv();
-    await autodevApp({ store, planner: outlinePlanner })(app, {
+    await autodevApp({ store, planner: configuredPlanner() })(app, {
       cwd: process.cwd(),
       addHandler: _addHandler,
     });

@@ -5,7 +5,7 @@
  */
 import type { AutodevConfig } from '../config/config-schema.js';
 import { findRunIdInComment, renderProgress } from '../progress/render-progress.js';
-import { type Planner, PlanningError } from '../planner/planner.js';
+import { type Plan, type Planner, PlanningError } from '../planner/planner.js';
 import { FINAL_RUN_STATES, type RepoRef, type Run, type RunTrigger } from '../runs/run.js';
 import { applyRunEvent, newRun, newRunId, type RunEvent } from '../runs/transitions.js';
 import type { Scm } from '../scm/scm.js';
@@ -28,6 +28,22 @@ export interface RunServiceDeps {
 export interface RunScope {
   scm: Scm;
   config: AutodevConfig;
+}
+
+/** The run's current plan in the planner's terms, briefs put back on their tasks. */
+export function planOf(run: Run): Plan | undefined {
+  if (!run.plan) return undefined;
+  const { briefs, ...summary } = run.plan;
+  return {
+    ...summary,
+    tasks: run.tasks.map((t) => ({
+      id: t.id,
+      title: t.title,
+      role: t.role,
+      dependsOn: t.dependsOn,
+      ...(briefs?.[t.id] ?? {}),
+    })),
+  };
 }
 
 export function isFinal(run: Run): boolean {
@@ -84,14 +100,16 @@ export class RunService {
   async plan(
     scope: RunScope,
     run: Run,
-    options: { requireApproval?: boolean; feedback?: string } = {},
+    options: { requireApproval?: boolean; feedback?: string; previousPlan?: Plan } = {},
   ): Promise<Run> {
     let planned: Run;
     try {
       const plan = await this.deps.planner.plan({
         run,
         config: scope.config,
+        scm: scope.scm,
         ...(options.feedback ? { feedback: options.feedback } : {}),
+        ...(options.previousPlan ? { previousPlan: options.previousPlan } : {}),
       });
       planned = await this.transition(scope, run, {
         type: 'planned',
@@ -104,15 +122,26 @@ export class RunService {
           ? error.message
           : `Planning failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
       this.deps.log.warn({ runId: run.id, err: error }, 'planning failed');
-      return this.transition(scope, run, { type: 'failed', reason });
+      // What the failed attempts cost still counts against the run.
+      const spent: RunEvent[] =
+        error instanceof PlanningError && (error.tokens > 0 || error.costUsd > 0)
+          ? [{ type: 'usage', tokens: error.tokens, costUsd: error.costUsd }]
+          : [];
+      return this.transition(scope, run, [...spent, { type: 'failed', reason }]);
     }
     return planned.state === 'running' ? this.dispatch(scope, planned) : planned;
   }
 
   async replan(scope: RunScope, run: Run, feedback: string): Promise<Run> {
+    // Re-planning clears the plan from the run; the planner still needs what the feedback is about.
+    const previousPlan = planOf(run);
     const replanning = await this.transition(scope, run, { type: 'replan', feedback });
     if (replanning.state !== 'planning') return replanning;
-    return this.plan(scope, replanning, { requireApproval: true, feedback });
+    return this.plan(scope, replanning, {
+      requireApproval: true,
+      feedback,
+      ...(previousPlan ? { previousPlan } : {}),
+    });
   }
 
   async approve(scope: RunScope, run: Run, by: string): Promise<Run> {

@@ -1,6 +1,7 @@
 /** Planner: turns a run's spec into a plan. The LLM planner lives in app/planning/llm-planner.ts. */
 import type { AgentRole, PlanSummary, Run, TaskBrief } from '../runs/run.js';
 import type { AutodevConfig } from '../config/config-schema.js';
+import type { Scm } from '../scm/scm.js';
 
 /** A task as planned. The brief fields are filled by PRP planners; simpler planners leave them out. */
 export interface PlannedTask extends Partial<TaskBrief> {
@@ -24,6 +25,8 @@ export interface PlanRequest {
   feedback?: string;
   /** The plan the feedback is about (re-planning clears it from the run, so the caller passes it on). */
   previousPlan?: Plan;
+  /** Reads the repository's prompt overrides (.github/autodev/prompts/). */
+  scm?: Pick<Scm, 'readFile'>;
 }
 
 export interface Planner {

@@ -12,6 +12,7 @@ import { ActionsDispatcher } from '../dispatch/actions-dispatcher.js';
 import { repoOfPayload } from '../core/event-fields.js';
 import type { Log } from '../core/logger.js';
 import type { Plan, Planner } from '../planner/planner.js';
+import { configuredPlanner } from '../planning/configured-planner.js';
 import { outlinePlanner, ScriptedPlanner } from '../planner/scripted-planner.js';
 import type { RepoRef, Run } from '../runs/run.js';
 import { GitHubScm } from '../scm/github-scm.js';
@@ -127,9 +128,11 @@ export async function createActionsRuntime(options: ActionsRuntimeOptions): Prom
  */
 export async function plannerFromSpec(spec: string | undefined): Promise<Planner> {
   const value = spec?.trim();
-  if (!value) return outlinePlanner;
+  if (!value) return configuredPlanner();
+  // "outline": one task per list item of the spec, no model — for demos and trying the workflow.
+  if (value === 'outline') return outlinePlanner;
   if (!value.startsWith('scripted:')) {
-    throw new Error(`AUTODEV_PLANNER must be scripted:<path to a plan JSON file>, not "${value}"`);
+    throw new Error(`AUTODEV_PLANNER must be outline or scripted:<path to a plan JSON file>, not "${value}"`);
   }
   const path = value.slice('scripted:'.length);
   let plan: Plan;

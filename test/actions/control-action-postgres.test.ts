@@ -75,6 +75,7 @@ it('keeps the run in Postgres and leaves the repository without a state branch',
       'INPUT_GITHUB-TOKEN': sim.createInstallationToken(),
       'INPUT_DATABASE-URL': server.url,
       'INPUT_LOG-LEVEL': 'info',
+      AUTODEV_PLANNER: 'outline',
     },
   });
   expect({ code: step.code, stderr: step.stderr }).toEqual({ code: 0, stderr: '' });
@@ -84,7 +85,7 @@ it('keeps the run in Postgres and leaves the repository without a state branch',
 
   store = await openStore({ databaseUrl: server.url });
   const run = await store.getRun(step.outputs['run-id'] ?? '');
-  // The outline planner (no AUTODEV_PLANNER): one task per list item of the issue body.
+  // The outline planner (AUTODEV_PLANNER=outline): one task per list item of the issue body.
   expect(run).toMatchObject({ state: 'awaiting-approval', deliveryId: '5150-1', issueNumber: 1 });
   expect(run?.tasks.map((t) => t.title)).toEqual(['say goodbye', 'test it']);
   const repo = findRepository(sim.state(), TARGET.owner, TARGET.repo)!;

@@ -103,7 +103,7 @@ describe('plannerFromSpec', () => {
   });
 
   it('says what is wrong with the variable or the file', async () => {
-    await expect(plannerFromSpec('openai')).rejects.toThrow('AUTODEV_PLANNER must be scripted:<path');
+    await expect(plannerFromSpec('openai')).rejects.toThrow('AUTODEV_PLANNER must be outline or scripted:<path');
     await expect(plannerFromSpec('scripted:/nope.json')).rejects.toThrow(
       'cannot read a plan from /nope.json',
     );
