@@ -10,14 +10,15 @@ import { DispatchError, type DispatchContext, type Dispatcher } from '../core/di
 import type { Run, RepoRef, Task } from '../runs/run.js';
 import type { RunEvent } from '../runs/transitions.js';
 import { type Scm, ScmError } from '../scm/scm.js';
+import { STATE_BRANCH, STATE_ROOT } from '../store/state-branch-files.js';
 import { readyTasks } from './wave-outcome.js';
 
-export const STATE_BRANCH = 'autodev-state';
 export const MATRIX_LIMIT = 256;
 const INPUTS_LIMIT = 65_535;
 
+/** Beside the rest of autodev's state on the state branch (see state-branch-files.ts). */
 export function planPath(runId: string): string {
-  return `plans/${runId}.json`;
+  return `${STATE_ROOT}/plans/${runId}.json`;
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {

@@ -74,7 +74,12 @@ export function renderProgress(run: Run, options: ProgressOptions): string {
     const beforeWork = run.state === 'planning' || run.state === 'awaiting-approval';
     const tasks = run.tasks.length === 1 ? '1 task' : `${run.tasks.length} tasks`;
     lines.push(`**Plan** · ${beforeWork ? tasks : `${done} of ${tasks} succeeded`}`);
-    lines.push(...run.tasks.map((task) => taskLine(task, run.state, endedAt)), '');
+    lines.push(...checklist(run, endedAt), '');
+    // Warnings from planning (too wide for the agent range, a strategy overriding the model …)
+    // matter most to the person deciding whether to approve.
+    if (run.state === 'awaiting-approval' && run.plan?.notes?.length) {
+      lines.push(...run.plan.notes.slice(0, 5).map((note) => `> ${escapeText(note, 300)}`), '');
+    }
   } else if (run.state === 'planning') {
     lines.push('Planning the tasks from the spec; the plan appears here when it is ready.', '');
   }
@@ -85,6 +90,33 @@ export function renderProgress(run: Run, options: ProgressOptions): string {
   if (reason) lines.push('', reason);
   lines.push('', footer(run, options));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * GitHub refuses comments over 65,536 characters. The checklist gets most of that; past it, finished
+ * tasks are counted instead of listed, then the rest is cut with a count.
+ */
+const CHECKLIST_CHARS = 50_000;
+
+function checklist(run: Run, endedAt: number): string[] {
+  const lines = run.tasks.map((task) => ({ task, line: taskLine(task, run.state, endedAt) }));
+  const size = (xs: { line: string }[]) => xs.reduce((n, x) => n + x.line.length + 1, 0);
+  if (size(lines) <= CHECKLIST_CHARS) return lines.map((x) => x.line);
+  const open = lines.filter((x) => x.task.state !== 'succeeded' && x.task.state !== 'skipped');
+  const closed = lines.length - open.length;
+  const shown: string[] = [];
+  let used = 0;
+  for (const x of open) {
+    if (used + x.line.length + 1 > CHECKLIST_CHARS) break;
+    shown.push(x.line);
+    used += x.line.length + 1;
+  }
+  const hidden = open.length - shown.length;
+  const counts = [
+    closed > 0 ? `${closed} finished task${closed === 1 ? '' : 's'} not listed` : undefined,
+    hidden > 0 ? `${hidden} more task${hidden === 1 ? '' : 's'} not listed` : undefined,
+  ].filter(Boolean);
+  return [...shown, `- … ${counts.join(', ')} (the comment would be too long for GitHub)`];
 }
 
 /** Criteria past this many are counted, not listed: the comment is a summary, the PRP holds the rest. */

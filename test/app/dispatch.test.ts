@@ -107,13 +107,13 @@ describe('dispatch wave by wave', () => {
       run_id: runId,
       wave: '1',
       max_parallel: '3',
-      plan_path: `plans/${runId}.json`,
+      plan_path: `.autodev/plans/${runId}.json`,
     });
     expect(JSON.parse(String(first.inputs['tasks']))).toEqual(['api', 'ui']);
     // The jobs fetch the plan by run id from the state branch.
     const planSha = repo.refs['refs/heads/autodev-state'];
     expect(planSha).toBeDefined();
-    const planFile = repo.commits[planSha!]!.files[`plans/${runId}.json`];
+    const planFile = repo.commits[planSha!]!.files[`.autodev/plans/${runId}.json`];
     const plan = JSON.parse(repo.blobs[planFile!]!) as { tasks: { id: string }[] };
     expect(plan.tasks.map((t) => t.id)).toEqual(['api', 'ui', 'e2e']);
     expect(progress!.body).toContain(`/actions/runs/${first.runId}`);

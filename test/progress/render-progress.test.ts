@@ -165,3 +165,21 @@ describe('PRP summary', () => {
     expect(body).toContain('after `d0`, `d1`, `d2`, `d3`, `d4` and 3 more');
   });
 });
+
+describe('very large plans', () => {
+  it("stays under GitHub's comment limit, listing open tasks first and counting the rest", () => {
+    const base = sampleRuns.running;
+    const tasks = Array.from({ length: 600 }, (_, i) => ({
+      ...base.tasks[0]!,
+      id: `task-${i}`,
+      title: `A fairly long task title that describes what task number ${i} has to do in the code`,
+      state: (i < 300 ? 'succeeded' : 'queued') as Run['tasks'][number]['state'],
+      dependsOn: i > 0 ? [`task-${i - 1}`] : [],
+    }));
+    const body = renderProgress({ ...base, tasks }, { now: NOW });
+    expect(body.length).toBeLessThan(65_536);
+    expect(body).toContain('300 finished tasks not listed');
+    expect(body).toContain('`task-300`');
+    expect(body).not.toContain('`task-0`');
+  });
+});
