@@ -1,4 +1,5 @@
 /** The control action's pure parts: runner environment, delivery, log level, summary, planner switch. */
+import { LlmPlanner } from '../../app/planning/llm-planner.js';
 import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,9 +90,10 @@ describe('renderSummary', () => {
 });
 
 describe('plannerFromSpec', () => {
-  it('is the outline planner unless a scripted plan is named', async () => {
-    expect(await plannerFromSpec(undefined)).toBe(outlinePlanner);
-    expect(await plannerFromSpec('  ')).toBe(outlinePlanner);
+  it('is the LLM planner by default, and the outline planner when asked for', async () => {
+    expect(await plannerFromSpec(undefined)).toBeInstanceOf(LlmPlanner);
+    expect(await plannerFromSpec('  ')).toBeInstanceOf(LlmPlanner);
+    expect(await plannerFromSpec('outline')).toBe(outlinePlanner);
   });
 
   it('answers with the plan in the file', async () => {
@@ -103,7 +105,9 @@ describe('plannerFromSpec', () => {
   });
 
   it('says what is wrong with the variable or the file', async () => {
-    await expect(plannerFromSpec('openai')).rejects.toThrow('AUTODEV_PLANNER must be outline or scripted:<path');
+    await expect(plannerFromSpec('openai')).rejects.toThrow(
+      'AUTODEV_PLANNER must be outline or scripted:<path',
+    );
     await expect(plannerFromSpec('scripted:/nope.json')).rejects.toThrow(
       'cannot read a plan from /nope.json',
     );
