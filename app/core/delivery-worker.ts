@@ -16,6 +16,12 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** A delivery in "processing" longer than this is taken to belong to a dead process. */
   staleAfterMs?: number;
+  /**
+   * True while webhook requests are being answered. New work waits for a quiet moment (at most
+   * maxDeferMs) so a burst of deliveries is acknowledged before any of it is worked on.
+   */
+  busy?(): boolean;
+  maxDeferMs?: number;
 }
 
 export class DeliveryWorker {
@@ -44,7 +50,15 @@ export class DeliveryWorker {
       this.again = true;
       return;
     }
-    this.draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    this.draining = this.quietMoment().then(() => this.drain());
+  }
+
+  private async quietMoment(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const deadline = Date.now() + (this.options.maxDeferMs ?? 250);
+    while (this.options.busy?.() && Date.now() < deadline) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Also picks up work left behind by crashed processes, every half stale period. */

@@ -5,6 +5,7 @@
 import { mightTrigger } from '../core/detect-trigger.js';
 import { actionOf, repoOfPayload } from '../core/event-fields.js';
 import type { Store } from '../store/store.js';
+import { compactPayload } from './compact-payload.js';
 
 export interface IncomingEvent {
   id: string;
@@ -12,11 +13,37 @@ export interface IncomingEvent {
   payload: unknown;
 }
 
+/** Counts webhook requests being answered, so background work can wait for a quiet moment. */
+export class RequestGauge {
+  private inFlight = 0;
+  enter(): void {
+    this.inFlight++;
+  }
+  exit(): void {
+    this.inFlight--;
+  }
+  busy(): boolean {
+    return this.inFlight > 0;
+  }
+}
+
 export async function recordWebhook(
-  deps: { store: Store; kick(): void },
+  deps: { store: Store; kick(): void; gauge?: RequestGauge },
   event: IncomingEvent,
 ): Promise<'recorded' | 'redelivery' | 'skipped'> {
   if (!mightTrigger({ name: event.name, payload: event.payload })) return 'skipped';
+  deps.gauge?.enter();
+  try {
+    return await record(deps, event);
+  } finally {
+    deps.gauge?.exit();
+  }
+}
+
+async function record(
+  deps: { store: Store; kick(): void },
+  event: IncomingEvent,
+): Promise<'recorded' | 'redelivery'> {
   const repo = repoOfPayload(event.payload);
   const action = actionOf(event.payload);
   const recorded = await deps.store.recordDelivery({
@@ -24,7 +51,7 @@ export async function recordWebhook(
     event: event.name,
     ...(action ? { action } : {}),
     repo: repo ? `${repo.owner}/${repo.repo}` : '',
-    payload: event.payload,
+    payload: compactPayload(event.payload),
   });
   if (!recorded) return 'redelivery';
   deps.kick();

@@ -35,7 +35,7 @@ function asRequester(octokit: { request: OctokitRequest['request'] }): OctokitRe
   return { request: (route, parameters) => octokit.request(route, parameters) };
 }
 
-export function createRuntime(app: Probot, options: AutodevOptions): AutodevRuntime {
+export function createRuntime(app: Probot, options: AutodevOptions, busy?: () => boolean): AutodevRuntime {
   const log = app.log as unknown as Log;
   let botLogin: Promise<string> | null = options.botLogin ? Promise.resolve(options.botLogin) : null;
 
@@ -81,6 +81,7 @@ export function createRuntime(app: Probot, options: AutodevOptions): AutodevRunt
     store: options.store,
     log,
     process: (delivery) => engine.process(delivery),
+    ...(busy ? { busy } : {}),
     ...options.worker,
   });
   return { store: options.store, engine, worker };
