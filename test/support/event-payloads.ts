@@ -78,13 +78,15 @@ function retarget(payload: Json, target: Target, issue: IssueFields, sender: Sen
   return payload;
 }
 
-export function issueCommentCreated(
+type CommentArgs = [
   target: Target,
   issue: IssueFields,
   comment: { id: number; body: string },
   sender: SenderFields,
-): Json {
-  const payload = retarget(example('issue_comment', 'created'), target, issue, sender);
+];
+
+function issueComment(action: 'created' | 'edited', ...[target, issue, comment, sender]: CommentArgs): Json {
+  const payload = retarget(example('issue_comment', action), target, issue, sender);
   const commentJson = payload['comment'] as Json & { user: Json };
   commentJson['id'] = comment.id;
   commentJson['body'] = comment.body;
@@ -93,17 +95,12 @@ export function issueCommentCreated(
   return payload;
 }
 
-export function issueCommentEdited(
-  target: Target,
-  issue: IssueFields,
-  comment: { id: number; body: string },
-  sender: SenderFields,
-): Json {
-  const payload = retarget(example('issue_comment', 'edited'), target, issue, sender);
-  const commentJson = payload['comment'] as Json;
-  commentJson['id'] = comment.id;
-  commentJson['body'] = comment.body;
-  return payload;
+export function issueCommentCreated(...args: CommentArgs): Json {
+  return issueComment('created', ...args);
+}
+
+export function issueCommentEdited(...args: CommentArgs): Json {
+  return issueComment('edited', ...args);
 }
 
 export function issuesOpened(target: Target, issue: IssueFields, sender: SenderFields): Json {
