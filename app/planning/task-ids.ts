@@ -14,7 +14,9 @@ export function slugifyTaskId(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return trimTo(slug, MAX_ID_LENGTH) || 'task';
+  const id = trimTo(slug, MAX_ID_LENGTH) || 'task';
+  // The run's integration branch is autodev/<run>/integration, beside the task branches.
+  return id === 'integration' ? 'integration-task' : id;
 }
 
 function trimTo(slug: string, max: number): string {

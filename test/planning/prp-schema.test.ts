@@ -98,6 +98,8 @@ describe('task ids', () => {
     ['---', 'task'],
     ['a'.repeat(60), 'a'.repeat(40)],
     ['API__Endpoint', 'api-endpoint'],
+    // autodev/<run>/integration is the run's integration branch, beside the task branches.
+    ['Integration', 'integration-task'],
   ])('slugify(%j) = %j', (input, slug) => {
     expect(slugifyTaskId(input)).toBe(slug);
     expect(slugifyTaskId(input)).toMatch(TASK_ID_PATTERN);

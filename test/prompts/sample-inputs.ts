@@ -236,7 +236,7 @@ export const sampleInputs: Record<PromptName, Record<string, string>> = {
     conventions: CONVENTIONS,
   },
   integrator: {
-    branch: 'autodev/ab12cd34',
+    branch: 'autodev/ab12cd34/integration',
     ours_task: 'health-route — Add the GET /health route (registers the route in src/app.ts).',
     theirs_task: 'metrics-route — Add the GET /metrics route (registers the route in src/app.ts).',
     conflicts: CONFLICTS,
