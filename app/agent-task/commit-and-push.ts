@@ -1,9 +1,9 @@
 /**
  * Lands a task's work: one commit of everything in the worktree, pushed as the task's branch. Plain
- * `git` through execFile (no shell): the commit message comes in on stdin, so it never appears in a
+ * `git` through spawn (no shell): the commit message comes in on stdin, so it never appears in a
  * process list or needs quoting.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface GitIdentity {
   name: string;
@@ -44,18 +44,28 @@ export function git(
   options: { input?: string; stage?: GitStage } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      args,
+    const child = spawn('git', args, {
+      cwd: dir,
       // Prompts would hang a runner forever: a missing credential must fail instead.
-      { cwd: dir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const detail = `${stderr}`.trim() || error.message;
-        reject(new GitPublishError(options.stage ?? 'read', `git ${args[0]} failed: ${detail}`, { cause: error }));
-      },
-    );
-    child.stdin?.end(options.input ?? '');
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      // stdin only when there is something to say: git may exit before reading an unused pipe (EPIPE).
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const fail = (detail: string, cause?: unknown) =>
+      reject(new GitPublishError(options.stage ?? 'read', `git ${args[0]} failed: ${detail}`, { cause }));
+    child.on('error', (error) => fail(error.message, error));
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else fail(stderr.trim() || `exit code ${code}`);
+    });
+    if (options.input !== undefined) {
+      child.stdin?.on('error', () => undefined); // the exit code tells what went wrong
+      child.stdin?.end(options.input);
+    }
   });
 }
 

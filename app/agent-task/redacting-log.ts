@@ -18,8 +18,7 @@ export function redactingLog(log: Log, redact: Redact): Log {
     info: wrap((...args) => log.info(...args)),
     warn: wrap((...args) => log.warn(...args)),
     error: wrap((...args) => log.error(...args)),
-    child: (bindings) =>
-      redactingLog(log.child ? log.child(redactDeep(bindings, redact)) : log, redact),
+    child: (bindings) => redactingLog(log.child ? log.child(redactDeep(bindings, redact)) : log, redact),
   };
 }
 
@@ -32,7 +31,12 @@ function walk(value: unknown, redact: Redact): unknown {
   if (typeof value === 'string') return redact(value);
   if (value instanceof Error) return redact(value.message);
   if (Array.isArray(value)) return value.map((item) => walk(item, redact));
-  if (value !== null && typeof value === 'object') {
+  // Only plain data is rebuilt; anything else (a Date, a Buffer) passes as it is.
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(value))
+  ) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, redact)]));
   }
   return value;

@@ -54,7 +54,9 @@ export function parsePlanFile(text: string, where = 'the plan file'): PlanFile {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new PlanFileError(`${where} is not JSON (${String(error)}); it should be the plan autodev published`);
+    throw new PlanFileError(
+      `${where} is not JSON (${String(error)}); it should be the plan autodev published`,
+    );
   }
   const parsed = planFile.safeParse(data);
   if (!parsed.success) {

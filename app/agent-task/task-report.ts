@@ -71,7 +71,9 @@ export function checkRunOutput(title: string, result: TaskResult): CheckRunOutpu
   ].join('\n');
   const failing = result.gates.filter((gate) => !gate.passed);
   const text = failing
-    .map((gate) => `### \`${cell(gate.command)}\` (exit code ${gate.exitCode})\n\n${fenceCode(gate.outputTail)}`)
+    .map(
+      (gate) => `### \`${cell(gate.command)}\` (exit code ${gate.exitCode})\n\n${fenceCode(gate.outputTail)}`,
+    )
     .join('\n\n');
   return {
     title: headline,

@@ -4,7 +4,7 @@
  * read through the Workspace, so it sees exactly the worktree the agent will work in.
  */
 import type { AgentTask } from './agent-backend.js';
-import { clipMiddle } from './redact.js';
+import { clipMiddle } from './text-format.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /** Outcomes of earlier runs on a repository; implemented by the memory store later. */
@@ -73,7 +73,8 @@ export async function buildRepoMap(
 ): Promise<string> {
   const maxChars = options.maxChars ?? DEFAULT_REPO_MAP_CHARS;
   const files = (await workspace.listFiles())
-    .filter((file) => !SKIPPED_DIRS.test(`/${file}`))
+    // The workspace may end a long listing with a "… more than N files" note, which is not a file.
+    .filter((file) => !file.startsWith('… ') && !SKIPPED_DIRS.test(`/${file}`))
     .sort((a, b) => a.localeCompare(b));
   const lines: string[] = [];
   let used = 0;

@@ -65,7 +65,9 @@ function standardInputs(context: AgentContext): Record<string, string | undefine
   const { task } = context;
   return {
     task: formatTask(task),
-    plan_context: [`Goal: ${task.goal}`, task.context ? `Context: ${task.context}` : ''].filter(Boolean).join('\n'),
+    plan_context: [`Goal: ${task.goal}`, task.context ? `Context: ${task.context}` : '']
+      .filter(Boolean)
+      .join('\n'),
     acceptance_criteria: bullets(task.featureAcceptance ?? task.acceptance),
     branch: context.workspace.branch,
     strategy: task.strategy ?? DEFAULT_STRATEGY,

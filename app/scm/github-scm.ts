@@ -294,13 +294,17 @@ export class GitHubScm implements Scm {
   }
 
   async updateCheckRun(repo: RepoRef, checkRunId: number, update: CheckRunUpdate): Promise<void> {
-    await this.call(`update check run ${checkRunId}`, 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      ...repo,
-      check_run_id: checkRunId,
-      ...(update.status ? { status: update.status } : {}),
-      ...(update.conclusion ? { conclusion: update.conclusion } : {}),
-      ...(update.detailsUrl ? { details_url: update.detailsUrl } : {}),
-      ...(update.output ? { output: update.output } : {}),
-    });
+    await this.call(
+      `update check run ${checkRunId}`,
+      'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
+      {
+        ...repo,
+        check_run_id: checkRunId,
+        ...(update.status ? { status: update.status } : {}),
+        ...(update.conclusion ? { conclusion: update.conclusion } : {}),
+        ...(update.detailsUrl ? { details_url: update.detailsUrl } : {}),
+        ...(update.output ? { output: update.output } : {}),
+      },
+    );
   }
 }

@@ -6,7 +6,11 @@
  */
 
 export interface WorkspacePolicy {
-  /** Program names agents may run (config `allowedCommands`), matched on the executable's name. */
+  /**
+   * Program names agents may run (config `allowedCommands`), matched on the executable's name.
+   * Allowlisting npm, npx or node trusts the code they run (package scripts, `node -e`, fetched
+   * packages) with the runner user's rights; see command-policy.ts.
+   */
   allowedCommands: string[];
   /** Globs (config `protectedPaths`) agents may not write, besides .git/ and workflows. */
   protectedPaths: string[];

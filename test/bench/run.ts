@@ -1,6 +1,8 @@
 /** `npm run bench`: runs every benchmark and prints its figures against the targets in the issues. */
 import { benchAckLatency } from './ack-latency.js';
+import { benchParallelWave } from './parallel-bench.js';
 import { benchPlanPostProcessing } from './plan-bench.js';
+import { benchWorktrees } from './worktree-bench.js';
 
 interface Result {
   name: string;
@@ -26,6 +28,22 @@ async function main(): Promise<void> {
     figure: `${plan.medianMs.toFixed(1)} ms / ${plan.p95Ms.toFixed(1)} ms`,
     target: '< 50 ms',
     pass: plan.medianMs < 50,
+  });
+
+  const trees = await benchWorktrees();
+  results.push({
+    name: `${trees.count} agent worktrees vs ${trees.count} clones of this repository (time speedup, disk ratio)`,
+    figure: `${trees.worktreeMs.toFixed(0)} ms vs ${trees.cloneMs.toFixed(0)} ms = ${trees.speedup.toFixed(1)}×; ${(trees.worktreeBytes / 1e6).toFixed(1)} MB vs ${(trees.cloneBytes / 1e6).toFixed(1)} MB = ${trees.diskRatio.toFixed(2)}`,
+    target: '≥ 10× and ≤ 0.20',
+    pass: trees.speedup >= 10 && trees.diskRatio <= 0.2,
+  });
+
+  const wave = await benchParallelWave();
+  results.push({
+    name: '16 scripted tasks of 2 s at parallelism 4 (wall / (ideal + setup))',
+    figure: `${(wave.wallMs / 1000).toFixed(2)} s vs ${(wave.idealMs / 1000).toFixed(0)} s + ${(wave.setupMs / 1000).toFixed(2)} s setup = ${wave.ratio.toFixed(3)}`,
+    target: '≤ 1.02',
+    pass: wave.ratio <= 1.02,
   });
 
   for (const r of results) {

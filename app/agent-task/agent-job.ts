@@ -1,0 +1,172 @@
+/**
+ * One agent job as a runner (or the local runner) starts it: the task from the plan file, the config
+ * from the checked-out repository, a worktree next to the checkout, the backend by name, check runs
+ * through GitHub, then runAgentTask. Everything a job reads comes in through AgentJobOptions, so the
+ * action stays a thin adapter and local mode runs the same code.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { getOctokit } from '@actions/github';
+import { backendFor, type AgentBackendDeps } from '../agents/agent-registry.js';
+import type { ScriptedAttempt } from '../agents/scripted-backend.js';
+import type { TaskResult } from '../agents/task-result.js';
+import type { AgentTask } from '../agents/agent-backend.js';
+import { parseConfig } from '../config/load-config.js';
+import type { AutodevConfig } from '../config/config-schema.js';
+import type { Log } from '../core/logger.js';
+import { ModelRegistry } from '../models/model-registry.js';
+import { RunBudget } from '../models/run-budget.js';
+import type { RepoRef } from '../runs/run.js';
+import { GitHubScm } from '../scm/github-scm.js';
+import { createWorkspace } from '../workspace/sandboxed-workspace.js';
+import { integrationBranchName, taskBranchName } from '../workspace/git-worktrees.js';
+import { WorktreeManager } from '../workspace/worktree-manager.js';
+import { GitPublishError, resolveCommit } from './commit-and-push.js';
+import { runAgentTask } from './run-agent-task.js';
+import { agentTaskFromPlan, parsePlanFile } from './task-from-plan.js';
+
+/** Test and demo only: a JSON file of scripted attempts that selects the `scripted` backend. */
+export const AGENT_SCRIPT_VARIABLE = 'AUTODEV_AGENT_SCRIPT';
+const CONFIG_PATH = '.github/autodev.yml';
+
+export interface AgentJobOptions {
+  runId: string;
+  taskId: string;
+  /** Absolute, or relative to the workspace. */
+  planFile: string;
+  token: string;
+  /** Empty: `scripted` when AUTODEV_AGENT_SCRIPT is set, `builtin` otherwise. */
+  backend?: string;
+  attempts?: number;
+  /** Ref or sha the branch starts from; default: see resolveTaskBase. */
+  base?: string;
+  /** GITHUB_WORKSPACE: the checked-out repository, whose `origin` receives the branch. */
+  workspace: string;
+  /** RUNNER_TEMP: worktrees go under it. */
+  temp: string;
+  repository: RepoRef;
+  apiUrl: string;
+  /** A link from the check run to the job, when known. */
+  detailsUrl?: string;
+  /** An HTTP(S) proxy is configured: keep @actions/github's proxy-aware fetch. */
+  behindProxy?: boolean;
+  env: NodeJS.ProcessEnv;
+  log: Log;
+}
+
+export async function runAgentJob(
+  options: AgentJobOptions,
+): Promise<{ task: AgentTask; result: TaskResult }> {
+  const planPath = resolve(options.workspace, options.planFile);
+  const planText = await readFile(planPath, 'utf8').catch((error: unknown) => {
+    throw new Error(`cannot read the plan file ${planPath}: ${String(error)}`, { cause: error });
+  });
+  const task = agentTaskFromPlan(parsePlanFile(planText, planPath), options.runId, options.taskId);
+  const config = await readConfig(options.workspace);
+  const base = await resolveTaskBase(options.workspace, options.runId, options.base);
+
+  const octokit = getOctokit(options.token, {
+    baseUrl: options.apiUrl,
+    // As in actions-runtime.ts: the platform's fetch unless only @actions/github's honours a proxy.
+    ...(options.behindProxy ? {} : { request: { fetch: globalThis.fetch } }),
+  });
+  const backend = backendFor(backendName(options), await backendDeps(options, task, config));
+  const result = await runAgentTask(
+    {
+      worktrees: new WorktreeManager({
+        repoPath: options.workspace,
+        baseDir: join(options.temp, 'autodev-worktrees'),
+      }),
+      createWorkspace: (worktree, policy) => createWorkspace(worktree, policy, { parentEnv: options.env }),
+      backend,
+      checks: new GitHubScm({ request: (route, parameters) => octokit.request(route, parameters) }),
+      env: options.env,
+      log: options.log,
+    },
+    {
+      task,
+      repo: options.repository,
+      config,
+      base,
+      ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
+      secrets: [options.token],
+      ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
+    },
+  );
+  return { task, result };
+}
+
+/**
+ * The commit a task starts from: the given ref; else the run's integration branch as fetched from
+ * origin, so a later wave builds on the merged work of the earlier ones; else the checked-out commit.
+ */
+export async function resolveTaskBase(workspace: string, runId: string, base?: string): Promise<string> {
+  if (base) return resolveCommit(workspace, base);
+  try {
+    return await resolveCommit(workspace, `refs/remotes/origin/${integrationBranchName(runId)}`);
+  } catch (error) {
+    if (!(error instanceof GitPublishError)) throw error;
+    return resolveCommit(workspace, 'HEAD');
+  }
+}
+
+async function readConfig(workspace: string): Promise<AutodevConfig> {
+  const text = await readFile(join(workspace, CONFIG_PATH), 'utf8').catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'ENOENT') return null;
+    throw error;
+  });
+  const parsed = parseConfig(text);
+  if (parsed.ok) return parsed.config;
+  const problems = parsed.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.problem} ${p.fix}`);
+  throw new Error(`${CONFIG_PATH} has problems:\n- ${problems.join('\n- ')}`);
+}
+
+function backendName(options: AgentJobOptions): string {
+  if (options.backend) return options.backend;
+  return options.env[AGENT_SCRIPT_VARIABLE] ? 'scripted' : 'builtin';
+}
+
+async function backendDeps(
+  options: AgentJobOptions,
+  task: AgentTask,
+  config: AutodevConfig,
+): Promise<AgentBackendDeps> {
+  const script = options.env[AGENT_SCRIPT_VARIABLE];
+  return {
+    role: task.role,
+    config,
+    models: new ModelRegistry(),
+    // A job cannot see what the run's other jobs spent; the task's own limits keep each job in check.
+    budget: new RunBudget({ tokens: config.budget.tokens, dollars: config.budget.dollars }),
+    env: options.env,
+    ...(script ? { script: await readScript(script, task.taskId) } : {}),
+  };
+}
+
+/** A list of attempts for every task, or an object of lists by task id (one file drives a wave). */
+async function readScript(path: string, taskId: string): Promise<ScriptedAttempt[]> {
+  const data = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  const attempts = Array.isArray(data) ? data : (data as Record<string, unknown> | null)?.[taskId];
+  if (!Array.isArray(attempts)) {
+    throw new Error(`${AGENT_SCRIPT_VARIABLE} (${path}) has no list of attempts for task ${taskId}`);
+  }
+  return attempts as ScriptedAttempt[];
+}
+
+/** The result of a job that stopped before its task could start (bad plan file, bad config …). */
+export function failedResult(runId: string, taskId: string, reason: string, durationMs = 0): TaskResult {
+  return {
+    runId,
+    taskId,
+    status: 'failed',
+    reason,
+    branch: taskBranchName(runId, taskId),
+    backend: '',
+    summary: '',
+    attempts: 0,
+    gates: [],
+    tokens: 0,
+    costUsd: 0,
+    durationMs,
+  };
+}
