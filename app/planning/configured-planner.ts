@@ -19,10 +19,15 @@ export function budgetFor(run: Run, config: Pick<AutodevConfig, 'budget'>): RunB
   const command = run.trigger.command;
   const dollars =
     command.name === 'parallel-dev' && command.budget !== undefined ? command.budget : config.budget.dollars;
-  return new RunBudget({ tokens: config.budget.tokens, dollars }, { tokens: run.tokens, costUsd: run.costUsd });
+  return new RunBudget(
+    { tokens: config.budget.tokens, dollars },
+    { tokens: run.tokens, costUsd: run.costUsd },
+  );
 }
 
-export function configuredPlanner(options: { registry?: ModelRegistry; env?: NodeJS.ProcessEnv } = {}): Planner {
+export function configuredPlanner(
+  options: { registry?: ModelRegistry; env?: NodeJS.ProcessEnv } = {},
+): Planner {
   const registry = options.registry ?? new ModelRegistry();
   const env = options.env ?? process.env;
   return new LlmPlanner({

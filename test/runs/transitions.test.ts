@@ -244,9 +244,13 @@ describe('waves', () => {
     });
     const half = must(first, { type: 'wave-completed', workflowRunId: 41, at: at(20).toISOString() });
     expect(half.waves?.[0]?.completedAt).toBeUndefined();
-    expect(apply(half, { type: 'wave-completed', workflowRunId: 41, at: at(21).toISOString() }).ok).toBe(false);
+    expect(apply(half, { type: 'wave-completed', workflowRunId: 41, at: at(21).toISOString() }).ok).toBe(
+      false,
+    );
     const done = must(half, { type: 'wave-completed', workflowRunId: 51, at: at(30).toISOString() });
     expect(done.waves?.[0]?.completedAt).toBe(at(30).toISOString());
-    expect(apply(done, { type: 'wave-completed', workflowRunId: 99, at: at(40).toISOString() }).ok).toBe(false);
+    expect(apply(done, { type: 'wave-completed', workflowRunId: 99, at: at(40).toISOString() }).ok).toBe(
+      false,
+    );
   });
 });
