@@ -110,7 +110,8 @@ export async function resolveTaskBase(workspace: string, runId: string, base?: s
   }
 }
 
-async function readConfig(workspace: string): Promise<AutodevConfig> {
+/** .github/autodev.yml of the checked-out repository (defaults when absent), or an error listing its problems. */
+export async function readConfig(workspace: string): Promise<AutodevConfig> {
   const text = await readFile(join(workspace, CONFIG_PATH), 'utf8').catch((error: unknown) => {
     if ((error as { code?: string }).code === 'ENOENT') return null;
     throw error;
@@ -121,14 +122,16 @@ async function readConfig(workspace: string): Promise<AutodevConfig> {
   throw new Error(`${CONFIG_PATH} has problems:\n- ${problems.join('\n- ')}`);
 }
 
-function backendName(options: AgentJobOptions): string {
+/** The backend a job uses: the one asked for; else `scripted` when AUTODEV_AGENT_SCRIPT is set, `builtin` otherwise. */
+export function backendName(options: Pick<AgentJobOptions, 'backend' | 'env'>): string {
   if (options.backend) return options.backend;
   return options.env[AGENT_SCRIPT_VARIABLE] ? 'scripted' : 'builtin';
 }
 
-async function backendDeps(
-  options: AgentJobOptions,
-  task: AgentTask,
+/** What the registry needs to build the backend for a task's role (and its script, in tests and demos). */
+export async function backendDeps(
+  options: Pick<AgentJobOptions, 'env'>,
+  task: Pick<AgentTask, 'role' | 'taskId'>,
   config: AutodevConfig,
 ): Promise<AgentBackendDeps> {
   const script = options.env[AGENT_SCRIPT_VARIABLE];

@@ -149,7 +149,8 @@ export async function runAgentTask(deps: AgentTaskDeps, input: AgentTaskInput): 
   return result;
 }
 
-function policyOf(config: AutodevConfig, secrets: string[]): WorkspacePolicy {
+/** The sandbox rules of the config, shared by every agent that works in a worktree. */
+export function policyOf(config: AutodevConfig, secrets: string[]): WorkspacePolicy {
   return {
     allowedCommands: config.allowedCommands,
     protectedPaths: config.protectedPaths,

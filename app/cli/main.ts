@@ -1,23 +1,47 @@
-/** `autodev` command line: start the app, try it in the sandbox, deliver an event by hand. */
+/** `autodev` command line: start the app, try it in the sandbox, deliver an event by hand, run locally. */
 import { deliverCommand } from './deliver-command.js';
+import { RUN_USAGE, runCommand } from './run-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { startCommand } from './start-command.js';
 
 const USAGE = `autodev — a GitHub-native autonomous development bot
 
-Usage:
-  autodev start                         Run the GitHub App server (Probot). With no APP_ID/PRIVATE_KEY,
-                                        opens the App setup page on http://localhost:3000.
-  autodev sandbox [--seed file.json]    Start a local GitHub simulator and the app wired to it.
-  autodev deliver <event> <payload.json> [--url URL] [--secret S] [--id ID]
-                                        Sign a webhook payload like GitHub and deliver it to the app.
-  autodev help                          Show this text.
+Usage: autodev <command> [options]
 
+Commands:
+  start      Run the GitHub App server (Probot).
+  sandbox    Start a local GitHub simulator and the app wired to it.
+  deliver    Sign a webhook payload like GitHub and deliver it to the app.
+  run        Run the whole pipeline on a local git repository (no GitHub needed).
+  help       Show this text (also --help, -h). "autodev run --help" shows the run options alone.
+
+autodev start
+  Takes no options. With no APP_ID/PRIVATE_KEY it opens the App setup page on http://localhost:3000;
+  with them (and WEBHOOK_SECRET) it serves webhooks.
+
+autodev sandbox [--seed <file.json>] [--port <n>] [--github-port <n>]
+  --seed <file.json>        Repositories, issues and people to start the simulator with
+                            (default test/fixtures/sandbox/seed.json).
+  --port <n>                Port of the app (default PORT, else 3000).
+  --github-port <n>         Port of the GitHub simulator (default 3001).
+
+autodev deliver <event> <payload.json> [--url <url>] [--secret <s>] [--id <id>]
+  <event>                   Event name, e.g. issue_comment (issue_comment.created is accepted too).
+  <payload.json>            The webhook payload.
+  --url <url>               Where to deliver (default http://127.0.0.1:PORT/api/github/webhooks).
+  --secret <s>              Webhook secret to sign with (default WEBHOOK_SECRET, else "development").
+  --id <id>                 X-GitHub-Delivery id (default a new random UUID).
+
+${RUN_USAGE}
 Environment:
   APP_ID, PRIVATE_KEY | PRIVATE_KEY_PATH, WEBHOOK_SECRET   GitHub App credentials (Probot's names)
   PORT (3000), HOST                                         Where the server listens
   DATABASE_URL                                              Postgres for the run store (else PGlite)
   AUTODEV_DATA_DIR (.data/autodev)                          PGlite directory when no DATABASE_URL
+  OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_HOST …          Model keys for the planner and agents
+  AUTODEV_AGENT_SCRIPT                                      JSON file of scripted agent attempts
+                                                            (tests and demos; selects --backend scripted)
+  NO_COLOR                                                  Plain text in the live view of autodev run
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,11 +54,13 @@ export async function main(argv: string[]): Promise<number> {
         return await sandboxCommand(rest);
       case 'deliver':
         return await deliverCommand(rest);
+      case 'run':
+        return await runCommand(rest);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(USAGE);
+        process.stdout.write(rest[0] === 'run' ? RUN_USAGE : USAGE);
         return 0;
       default:
         process.stderr.write(`autodev: unknown command "${command}".\n\n${USAGE}`);

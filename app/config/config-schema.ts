@@ -8,6 +8,9 @@ import { PERMISSION_LEVELS } from '../scm/scm.js';
 
 export const PROVIDERS = ['openai', 'anthropic', 'ollama', 'openai-compatible', 'scripted'] as const;
 
+/** Agent backends a task can be handed to after its retries (the registry's names, without `scripted`). */
+export const REASSIGN_BACKENDS = ['claude', 'codex', 'aider', 'builtin'] as const;
+
 const modelChoice = z
   .object({
     provider: z.enum(PROVIDERS).describe('Model provider.'),
@@ -109,6 +112,34 @@ export const autodevConfigSchema = z
       .strict()
       .default({ workflow: 'autodev-agents.yml' })
       .describe('How agent jobs are started on GitHub Actions.'),
+    retries: z
+      .object({
+        attempts: z
+          .int()
+          .min(0)
+          .max(10)
+          .default(2)
+          .describe('Times a failed task is dispatched again before it is reassigned or the run fails.'),
+        backoffSeconds: z
+          .int()
+          .min(0)
+          .max(86_400)
+          .default(60)
+          .describe('Wait before the first retry; each further retry waits twice as long.'),
+        reassignTo: z
+          .enum(REASSIGN_BACKENDS)
+          .optional()
+          .describe('Agent backend a task gets one last attempt on once its retries are used up.'),
+      })
+      .strict()
+      .default({ attempts: 2, backoffSeconds: 60 })
+      .describe('How failed tasks are retried.'),
+    jobTimeoutMinutes: z
+      .int()
+      .min(1)
+      .max(1440)
+      .default(90)
+      .describe('A wave whose workflow run has not reported back after this long has its tasks failed.'),
     gates: z
       .object({
         test: z.string().min(1).optional().describe('Command that runs the tests, e.g. "npm test".'),

@@ -22,6 +22,12 @@ export interface DeliveryWorkerOptions {
    */
   busy?(): boolean;
   maxDeferMs?: number;
+  /**
+   * Periodic work that no delivery triggers (runs waiting out a retry backoff, silent waves), every
+   * `sweepEveryMs` (default a minute) once startSweeping is called.
+   */
+  sweep?(): Promise<void>;
+  sweepEveryMs?: number;
 }
 
 export class DeliveryWorker {
@@ -34,6 +40,8 @@ export class DeliveryWorker {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private sweeper: NodeJS.Timeout | null = null;
+  private runSweeper: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
   /** Deliveries this process finished, by outcome (for health checks and metrics). */
   readonly stats = { done: 0, failed: 0 };
 
@@ -66,6 +74,24 @@ export class DeliveryWorker {
     this.kick();
     this.sweeper = setInterval(() => this.kick(), Math.max(1000, this.staleAfterMs / 2));
     this.sweeper.unref();
+    if (this.options.sweep) {
+      this.runSweeper = setInterval(
+        () => this.sweepRuns(),
+        Math.max(1000, this.options.sweepEveryMs ?? 60_000),
+      );
+      this.runSweeper.unref();
+    }
+  }
+
+  /** One sweep at a time: a slow one (GitHub being slow) is not overlapped by the next tick. */
+  private sweepRuns(): void {
+    const sweep = this.options.sweep;
+    if (!sweep || this.sweeping || this.stopped) return;
+    this.sweeping = sweep()
+      .catch((error: unknown) => this.options.log.error({ err: error }, 'sweep failed'))
+      .finally(() => {
+        this.sweeping = null;
+      });
   }
 
   /** Resolves when nothing is queued or running here (tests and graceful shutdown wait on it). */
@@ -80,7 +106,9 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.runSweeper) clearInterval(this.runSweeper);
     await this.idle();
+    await this.sweeping;
   }
 
   private async drain(): Promise<void> {

@@ -14,6 +14,8 @@ import type { Delivery, Store } from '../store/store.js';
 import { authorize } from './authorize.js';
 import { detectTrigger, type Trigger } from './detect-trigger.js';
 import type { Dispatcher } from './dispatcher.js';
+import type { IntegrationSource } from '../finish/integration-source.js';
+import type { Reviewer } from '../finish/reviewer.js';
 import { repoOfPayload } from './event-fields.js';
 import { childLog, type Log } from './logger.js';
 import {
@@ -35,6 +37,10 @@ export interface EngineDeps {
   dispatcher: Dispatcher;
   /** Scm authenticated for the delivery's installation (or the workflow's token). */
   scmFor(delivery: Delivery): Promise<Scm>;
+  /** Scm for a repository outside any delivery (the sweep); without it the sweep does nothing. */
+  scmForRepo?(repo: RepoRef): Promise<Scm>;
+  reviewer?: Reviewer;
+  integrations?: IntegrationSource;
   /** The app's own login, e.g. "autodev[bot]"; its comments never trigger anything. */
   botLogin(): Promise<string>;
   log: Log;
@@ -112,6 +118,30 @@ export class Engine {
     }
     await scm.reactToComment(repo, trigger.commentId, 'eyes');
     await this.runCommand(scope, repo, trigger, trigger.parse.command, delivery.id);
+  }
+
+  /**
+   * Moves on runs that wait for time rather than an event (retry backoffs, silent waves, interrupted
+   * finishes). Called periodically by the delivery worker; each repository's config is read once.
+   */
+  async sweep(now?: Date): Promise<void> {
+    const scmForRepo = this.deps.scmForRepo;
+    if (!scmForRepo) return;
+    const scopes = new Map<string, Promise<RunScope | null>>();
+    const scopeFor = (repo: RepoRef): Promise<RunScope | null> => {
+      const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+      let scope = scopes.get(key);
+      if (!scope) {
+        scope = scmForRepo(repo).then(async (scm) => {
+          const parsed = parseConfig(await scm.readFile(repo, CONFIG_PATH));
+          // A config broken mid-run is reported on the next command; guessing defaults could dispatch wrongly.
+          return parsed.ok ? { scm, config: parsed.config } : null;
+        });
+        scopes.set(key, scope);
+      }
+      return scope;
+    };
+    await this.runs.sweep((run) => scopeFor(run.repo), now);
   }
 
   private async workflowCompleted(
@@ -225,6 +255,7 @@ function commandTrigger(trigger: CommandTrigger, command: Command, spec: string)
     command,
     spec,
     title: command.name === 'parallel-dev' && command.feature ? command.feature : trigger.title,
+    ...(trigger.isPullRequest ? { onPullRequest: true } : {}),
   };
   if (command.name !== 'parallel-dev') return base;
   return {

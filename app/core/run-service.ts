@@ -1,18 +1,24 @@
 /**
  * The life of a run: create it once per delivery, keep its one progress comment current, plan it,
- * wait for approval, hand it to the dispatcher, and end it with a reason. Every change goes through
- * the pure transitions and is saved with an optimistic lock, so two writers never interleave.
+ * wait for approval, hand it to the dispatcher wave by wave, give failed tasks their retries, finish it
+ * with one pull request, and end it with a reason. Every change goes through the pure transitions and
+ * is saved with an optimistic lock, so two writers never interleave; whatever waits for time (a retry's
+ * backoff, a silent wave) is in the stored run, so any process's sweep can pick it up.
  */
 import type { AutodevConfig } from '../config/config-schema.js';
-import { findRunIdInComment, renderProgress } from '../progress/render-progress.js';
+import { needsSweep, recoveryPolicy, retryEvents, timeoutEvents } from '../dispatch/recovery.js';
+import { nextStep, waveOutcomeEvents } from '../dispatch/wave-outcome.js';
+import { finishRun, isTransient } from '../finish/finish-run.js';
+import { type IntegrationSource, unreportedIntegrations } from '../finish/integration-source.js';
+import type { Reviewer } from '../finish/reviewer.js';
 import { type Plan, type Planner, PlanningError } from '../planner/planner.js';
 import { FINAL_RUN_STATES, type RepoRef, type Run, type RunTrigger } from '../runs/run.js';
-import { applyRunEvent, newRun, newRunId, type RunEvent } from '../runs/transitions.js';
+import { applyRunEvent, applyRunEvents, newRun, newRunId, type RunEvent } from '../runs/transitions.js';
 import type { Scm } from '../scm/scm.js';
 import { StaleRunError, type Store } from '../store/store.js';
 import { DispatchError, type Dispatcher } from './dispatcher.js';
-import { nextStep, waveOutcomeEvents } from '../dispatch/wave-outcome.js';
 import type { Log } from './logger.js';
+import { ProgressComments } from './progress-comments.js';
 
 export interface RunServiceDeps {
   store: Store;
@@ -22,7 +28,17 @@ export interface RunServiceDeps {
   botLogin(): Promise<string>;
   log: Log;
   now?: () => Date;
+  /** Reviews the pull request when a run finishes; without one it is opened unreviewed. */
+  reviewer?: Reviewer;
+  /** How each wave was integrated; defaults to none reported. */
+  integrations?: IntegrationSource;
 }
+
+/**
+ * A run left `integrating` this long is taken to have lost its finisher (a crash) and is finished
+ * again; finishing is idempotent, the wait only keeps two finishers from reviewing the same head.
+ */
+export const FINISH_STALE_MS = 10 * 60_000;
 
 /** What a run needs from the event that touches it. */
 export interface RunScope {
@@ -52,9 +68,11 @@ export function isFinal(run: Run): boolean {
 
 export class RunService {
   private readonly now: () => Date;
+  private readonly comments: ProgressComments;
 
   constructor(private readonly deps: RunServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.comments = new ProgressComments({ ...deps, now: this.now });
   }
 
   /**
@@ -75,7 +93,7 @@ export class RunService {
     if (!created && stored.deliveryId !== init.deliveryId) return stored;
     if (!created && isFinal(stored)) return stored;
     try {
-      let run = await this.publish(scope, stored, { searchExisting: !created });
+      let run = await this.comments.publish(scope, stored, { searchExisting: !created });
       if (run.state === 'planning') run = await this.plan(scope, run, options);
       return run;
     } catch (error) {
@@ -155,12 +173,46 @@ export class RunService {
 
   async retry(scope: RunScope, run: Run, taskId: string): Promise<Run> {
     const retried = await this.transition(scope, run, { type: 'retry', taskId });
-    return retried.state === 'running' ? this.dispatch(scope, retried) : retried;
+    return retried.state === 'running' ? this.advance(scope, retried) : retried;
   }
 
-  /** Re-renders the progress comment from stored state (`/status`). */
+  /**
+   * `/status`: first does what is due (a retry whose backoff is over, a wave gone silent, a finish
+   * that was interrupted), then re-renders the progress comment from stored state.
+   */
   async refresh(scope: RunScope, run: Run): Promise<Run> {
-    return this.publish(scope, run, { searchExisting: run.commentId === undefined });
+    const resumed = await this.resume(scope, run, this.now());
+    if (resumed !== run) return resumed;
+    return this.comments.publish(scope, run, { searchExisting: run.commentId === undefined });
+  }
+
+  /**
+   * The periodic look at unfinished runs, so nothing waits for an event that may never come: retries
+   * whose backoff is over are dispatched, silent waves are timed out, interrupted finishes are redone.
+   * `scopeFor` gives a run's Scm and config (null skips it, e.g. for a broken config).
+   */
+  async sweep(scopeFor: (run: Run) => Promise<RunScope | null>, now: Date = this.now()): Promise<Run[]> {
+    const active = await this.deps.store.listRuns({ states: ['running', 'integrating'], limit: 500 });
+    const moved: Run[] = [];
+    for (const run of active.filter((r) => needsSweep(r, now, FINISH_STALE_MS))) {
+      try {
+        const scope = await scopeFor(run);
+        if (!scope) continue;
+        const resumed = await this.resume(scope, run, now);
+        if (resumed !== run) moved.push(resumed);
+      } catch (error) {
+        this.deps.log.warn({ runId: run.id, err: error }, 'sweep could not move a run on');
+      }
+    }
+    return moved;
+  }
+
+  private async resume(scope: RunScope, run: Run, now: Date): Promise<Run> {
+    if (run.state === 'running') return this.advance(scope, run, [], now);
+    if (run.state === 'integrating' && now.getTime() - Date.parse(run.updatedAt) >= FINISH_STALE_MS) {
+      return this.finish(scope, run);
+    }
+    return run;
   }
 
   private async dispatch(scope: RunScope, run: Run): Promise<Run> {
@@ -184,22 +236,60 @@ export class RunService {
    */
   async workflowCompleted(scope: RunScope, run: Run, workflowRunId: number): Promise<Run> {
     const jobs = await scope.scm.listWorkflowJobs(run.repo, workflowRunId);
-    const recorded = await this.transition(
-      scope,
-      run,
-      waveOutcomeEvents(run, workflowRunId, jobs, this.now().toISOString()),
-    );
-    const next = nextStep(recorded);
+    const now = this.now();
+    return this.advance(scope, run, waveOutcomeEvents(run, workflowRunId, jobs, now.toISOString()), now);
+  }
+
+  /**
+   * Records `events` together with what they call for — timeouts of silent waves, retries of failed
+   * tasks — in one save, then moves the run on: dispatch what is due, finish, fail, or wait.
+   */
+  private async advance(scope: RunScope, run: Run, events: RunEvent[] = [], now = this.now()): Promise<Run> {
+    const policy = recoveryPolicy(scope.config);
+    const reported = applyRunEvents(run, events, now);
+    const timeouts = timeoutEvents(reported, policy, now);
+    const retries = retryEvents(applyRunEvents(reported, timeouts, now), policy, now);
+    const all = [...events, ...timeouts, ...retries];
+    const recorded = all.length > 0 ? await this.transition(scope, run, all) : run;
+    const next = nextStep(recorded, now);
     switch (next.kind) {
       case 'wait':
         return recorded;
       case 'dispatch':
         return this.dispatch(scope, recorded);
       case 'succeed':
-        return this.transition(scope, recorded, [{ type: 'integrating' }, { type: 'succeeded' }]);
+        return this.finish(scope, recorded);
       case 'fail':
         return this.transition(scope, recorded, { type: 'failed', reason: next.reason });
     }
+  }
+
+  /** Opens or updates the run's pull request and ends the run (see finish-run.ts). */
+  private async finish(scope: RunScope, run: Run): Promise<Run> {
+    const integrating =
+      run.state === 'integrating' ? run : await this.transition(scope, run, { type: 'integrating' });
+    if (integrating.state !== 'integrating') return integrating;
+    let events: RunEvent[];
+    try {
+      events = await finishRun(
+        {
+          integrations: this.deps.integrations ?? unreportedIntegrations,
+          reviewer: this.deps.reviewer,
+          log: this.deps.log,
+        },
+        scope,
+        integrating,
+      );
+    } catch (error) {
+      if (isTransient(error)) {
+        // GitHub is down or rate-limiting: the run stays integrating and the sweep finishes it later.
+        this.deps.log.warn({ runId: run.id, err: error }, 'finishing will be tried again');
+        return integrating;
+      }
+      const reason = `Could not open the pull request: ${error instanceof Error ? error.message : String(error)}`;
+      events = [{ type: 'failed', reason }];
+    }
+    return this.transition(scope, integrating, events);
   }
 
   /**
@@ -221,7 +311,7 @@ export class RunService {
       if (next === current) return current;
       try {
         const saved = await this.deps.store.saveRun(next);
-        return await this.publish(scope, saved);
+        return await this.comments.publish(scope, saved);
       } catch (error) {
         if (!(error instanceof StaleRunError)) throw error;
         const latest = await this.deps.store.getRun(run.id);
@@ -231,46 +321,5 @@ export class RunService {
     }
     const types = list.map((e) => e.type).join(', ');
     throw new Error(`run ${run.id} kept changing under us; gave up applying ${types}`);
-  }
-
-  /** Creates the run's progress comment once, then edits it in place. */
-  private async publish(scope: RunScope, run: Run, options: { searchExisting?: boolean } = {}): Promise<Run> {
-    if (run.commentId !== undefined) {
-      // Render the newest stored version, so a slower writer never paints over a newer state.
-      const latest = await this.deps.store.getRun(run.id);
-      const shown = latest && latest.version > run.version ? latest : run;
-      await scope.scm.updateComment(run.repo, run.commentId, renderProgress(shown, { now: this.now() }));
-      return shown;
-    }
-    const body = renderProgress(run, { now: this.now() });
-    // After a crash between creating the comment and saving its id, find it by its hidden marker.
-    let commentId: number | undefined;
-    if (options.searchExisting) {
-      // Anyone can type a marker; only the bot's own comment counts.
-      const bot = (await this.deps.botLogin()).toLowerCase();
-      const comments = await scope.scm.listComments(run.repo, run.issueNumber);
-      commentId = comments.find(
-        (c) => c.author.toLowerCase() === bot && findRunIdInComment(c.body) === run.id,
-      )?.id;
-      if (commentId !== undefined) await scope.scm.updateComment(run.repo, commentId, body);
-    }
-    commentId ??= (await scope.scm.createComment(run.repo, run.issueNumber, body)).id;
-    return this.saveCommentId(run, commentId);
-  }
-
-  private async saveCommentId(run: Run, commentId: number): Promise<Run> {
-    let current = run;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        return await this.deps.store.saveRun({ ...current, commentId });
-      } catch (error) {
-        if (!(error instanceof StaleRunError)) throw error;
-        const latest = await this.deps.store.getRun(run.id);
-        if (!latest) throw error;
-        if (latest.commentId !== undefined) return latest;
-        current = latest;
-      }
-    }
-    throw new Error(`could not record the progress comment of run ${run.id}`);
   }
 }

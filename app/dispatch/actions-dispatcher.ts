@@ -59,7 +59,14 @@ export function planDocument(run: Run): object {
     issue: run.issueNumber,
     spec: run.trigger.spec,
     plan: run.plan ?? null,
-    tasks: run.tasks.map((t) => ({ id: t.id, title: t.title, role: t.role, dependsOn: t.dependsOn })),
+    tasks: run.tasks.map((t) => ({
+      id: t.id,
+      title: t.title,
+      role: t.role,
+      dependsOn: t.dependsOn,
+      // A task reassigned after its retries names the agent backend its job must use.
+      ...(t.reassignedTo ? { backend: t.reassignedTo } : {}),
+    })),
   };
 }
 
@@ -86,6 +93,7 @@ async function publishPlan(scm: Scm, run: Run, base: string): Promise<void> {
 }
 
 function backendOf(config: AutodevConfig, task: Task): string {
+  if (task.reassignedTo) return task.reassignedTo;
   const choice = config.models[task.role] ?? config.models.default;
   return `${choice.provider}/${choice.model}`;
 }
@@ -106,7 +114,8 @@ export class ActionsDispatcher implements Dispatcher {
   constructor(private readonly options: { now?: () => Date } = {}) {}
 
   async dispatch(run: Run, { scm, config }: DispatchContext): Promise<RunEvent[]> {
-    const ready = readyTasks(run);
+    // Retried tasks wait out their backoff: only what is due at this moment goes out.
+    const ready = readyTasks(run, this.options.now?.() ?? new Date());
     if (ready.length === 0) return [];
     const base = await scm.defaultBranch(run.repo);
     const ref = config.dispatch.ref ?? base;

@@ -7,10 +7,26 @@ import type { RunEvent } from '../runs/transitions.js';
 import type { WorkflowJob } from '../scm/scm.js';
 import { taskIdOfJob } from './job-names.js';
 
-/** Queued tasks whose dependencies have all succeeded. */
-export function readyTasks(run: Run): Task[] {
+/** Queued tasks whose dependencies have all succeeded and whose retry backoff (if any) is over at `now`. */
+export function readyTasks(run: Run, now: Date = new Date()): Task[] {
   const succeeded = new Set(run.tasks.filter((t) => t.state === 'succeeded').map((t) => t.id));
-  return run.tasks.filter((t) => t.state === 'queued' && t.dependsOn.every((d) => succeeded.has(d)));
+  return run.tasks.filter(
+    (t) => t.state === 'queued' && t.dependsOn.every((d) => succeeded.has(d)) && isDue(t, now),
+  );
+}
+
+function isDue(task: Task, now: Date): boolean {
+  return task.notBefore === undefined || Date.parse(task.notBefore) <= now.getTime();
+}
+
+/** The workflow run that last carried `taskId`: only its report speaks for the task's current attempt. */
+export function latestWorkflowRunOf(run: Run, taskId: string): number | undefined {
+  let latest: number | undefined;
+  for (const wave of run.waves ?? []) {
+    for (const workflowRun of wave.workflowRuns)
+      if (workflowRun.taskIds.includes(taskId)) latest = workflowRun.id;
+  }
+  return latest;
 }
 
 export function waveOutcomeEvents(
@@ -20,7 +36,8 @@ export function waveOutcomeEvents(
   at: string,
 ): RunEvent[] {
   const workflowRun = run.waves?.flatMap((w) => w.workflowRuns).find((r) => r.id === workflowRunId);
-  if (!workflowRun) return [];
+  // Already recorded (a redelivery), or timed out by the sweep: a late report must not speak for a retry.
+  if (!workflowRun || workflowRun.completedAt) return [];
   const jobFor = new Map<string, WorkflowJob>();
   for (const job of jobs) {
     const id = taskIdOfJob(job.name);
@@ -30,7 +47,7 @@ export function waveOutcomeEvents(
   const failed = new Set(run.tasks.filter((t) => t.state === 'failed').map((t) => t.id));
   for (const taskId of workflowRun.taskIds) {
     const task = run.tasks.find((t) => t.id === taskId);
-    if (!task || task.state !== 'running') continue;
+    if (!task || task.state !== 'running' || latestWorkflowRunOf(run, taskId) !== workflowRunId) continue;
     const job = jobFor.get(taskId);
     if (job?.conclusion === 'success') {
       events.push({ type: 'task-finished', taskId, state: 'succeeded', at, links: { jobLog: job.url } });
@@ -49,18 +66,23 @@ export function waveOutcomeEvents(
     });
     failed.add(taskId);
   }
-  for (const task of blockedBy(run.tasks, failed)) {
-    const cause = task.dependsOn.find((d) => failed.has(d)) ?? [...failed][0];
-    events.push({
-      type: 'task-finished',
-      taskId: task.id,
-      state: 'skipped',
-      reason: `waits for failed task ${cause}`,
-      at,
-    });
-  }
+  events.push(...skipEvents(run.tasks, failed, at));
   events.push({ type: 'wave-completed', workflowRunId, at });
   return events;
+}
+
+/**
+ * Skips the queued tasks that wait, directly or not, on a failed one; without this a run whose failed
+ * task gets no retry would wait forever. A retry of the failed task requeues them.
+ */
+export function skipEvents(tasks: Task[], failed: Set<string>, at: string): RunEvent[] {
+  return blockedBy(tasks, failed).map((task) => ({
+    type: 'task-finished',
+    taskId: task.id,
+    state: 'skipped',
+    reason: `waits for failed task ${task.dependsOn.find((d) => failed.has(d)) ?? [...failed][0]}`,
+    at,
+  }));
 }
 
 /** Queued tasks that depend, directly or not, on a failed one. */
@@ -83,18 +105,25 @@ function blockedBy(tasks: Task[], failed: Set<string>): Task[] {
 export type NextStep =
   { kind: 'wait' } | { kind: 'dispatch' } | { kind: 'succeed' } | { kind: 'fail'; reason: string };
 
-export function nextStep(run: Run): NextStep {
+export function nextStep(run: Run, now: Date = new Date()): NextStep {
   if (run.state !== 'running') return { kind: 'wait' };
-  if (readyTasks(run).length > 0) return { kind: 'dispatch' };
+  if (readyTasks(run, now).length > 0) return { kind: 'dispatch' };
   if (run.tasks.some((t) => t.state === 'running' || t.state === 'queued')) return { kind: 'wait' };
   const failed = run.tasks.filter((t) => t.state === 'failed');
   if (failed.length === 0) return { kind: 'succeed' };
   const skipped = run.tasks.filter((t) => t.state === 'skipped').length;
-  const list = failed.map((t) => `${t.id} (${t.reason ?? 'failed'})`).join(', ');
+  const list = failed.map((t) => `${t.id} (${t.reason ?? 'failed'})${triedText(t)}`).join(', ');
   const tail = skipped > 0 ? `; ${skipped} dependent task${skipped === 1 ? ' was' : 's were'} skipped` : '';
   const retry = failed[0] ? ` Reply \`/retry ${failed[0].id}\` to run it again.` : '';
   return {
     kind: 'fail',
     reason: `${failed.length} task${failed.length === 1 ? '' : 's'} failed: ${list}${tail}.${retry}`,
   };
+}
+
+/** After automatic retries the reason says how hard autodev tried, and on what. */
+function triedText(task: Task): string {
+  if (!task.retries) return '';
+  const on = task.reassignedTo ? `, the last on ${task.reassignedTo}` : '';
+  return ` after ${task.retries + 1} attempts${on}`;
 }

@@ -2,15 +2,21 @@
  * The progress comment: one per run, edited in place. Rendered from the Run alone, so any replica can
  * repaint it and painting the same Run twice gives the same text.
  *
- * Text that people or models wrote (task titles, the goal, reasons) is escaped so it can neither break the layout nor act: HTML is inert (`<` → `&lt;`), markdown
- * punctuation (and `$`, which GitHub pairs into math) is backslash-escaped, control and bidi
- * characters are dropped, and every `@` is followed by a zero-width space so `@everyone`
- * or `@org/team` in a title notifies nobody. The command line and identifiers (task ids, agents,
- * backends, branches) go in code spans, where GitHub renders nothing.
+ * Text that people or models wrote (task titles, the goal, reasons) is escaped as markdown-text.ts
+ * describes; the command line and identifiers (task ids, agents, backends, branches) go in code spans.
  */
 import type { Command } from '../commands/command.js';
 import { FINAL_RUN_STATES } from '../runs/run.js';
 import type { PlanSummary, Run, RunState, Task, TaskState } from '../runs/run.js';
+import {
+  codeSpan,
+  escapeLineStart,
+  escapeText,
+  formatCost,
+  formatTokens,
+  link,
+  mention,
+} from './markdown-text.js';
 
 export interface ProgressOptions {
   now: Date;
@@ -86,6 +92,8 @@ export function renderProgress(run: Run, options: ProgressOptions): string {
   const stats = `${formatTokens(run.tokens)} tokens · ${formatCost(run.costUsd)}`;
   const elapsed = formatDuration(endedAt - Date.parse(run.createdAt));
   lines.push(final ? `**Total:** ${stats} · took ${elapsed}` : `**So far:** ${stats} · ${elapsed} elapsed`);
+  const pullRequest = pullRequestLine(run);
+  if (pullRequest) lines.push('', pullRequest);
   const reason = reasonLine(run);
   if (reason) lines.push('', reason);
   lines.push('', footer(run, options));
@@ -193,6 +201,7 @@ function taskLine(task: Task, runState: RunState, endedAt: number): string {
     codeSpan(task.agent ?? task.role),
     task.backend === undefined ? undefined : codeSpan(task.backend),
     taskDuration(task, endedAt),
+    recoveryText(task, final, endedAt),
     afterText(task.dependsOn),
     link('log', task.links.jobLog),
     link('branch', task.links.branch),
@@ -211,6 +220,23 @@ function afterText(dependsOn: readonly string[]): string | undefined {
   const shown = dependsOn.slice(0, DEPENDENCIES_SHOWN).map((id) => codeSpan(id));
   const more = dependsOn.length - shown.length;
   return `after ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** Where a retried task stands: which attempt, on which backend, and when the next one may start. */
+function recoveryText(task: Task, final: boolean, now: number): string | undefined {
+  const parts: string[] = [];
+  if (task.retries) parts.push(`retry ${task.retries}`);
+  if (task.reassignedTo) parts.push(`reassigned to ${codeSpan(task.reassignedTo)}`);
+  const due = task.notBefore ? Date.parse(task.notBefore) : NaN;
+  if (!final && task.state === 'queued' && due > now) parts.push(`next try in ${formatDuration(due - now)}`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+function pullRequestLine(run: Run): string | undefined {
+  const pr = run.pullRequest;
+  if (!pr) return undefined;
+  const target = link(`#${pr.number}`, pr.url) ?? `#${pr.number}`;
+  return `**Pull request:** ${target}${pr.draft ? ' (draft)' : ''}`;
 }
 
 function taskDuration(task: Task, endedAt: number): string | undefined {
@@ -251,19 +277,6 @@ function footer(run: Run, options: ProgressOptions): string {
   return `<sub>Commands: ${[...commands[run.state], ...links.filter(Boolean)].join(' · ')}</sub>`;
 }
 
-/** A markdown link when `target` is an http(s) URL; other text (e.g. a bare branch name) as code. */
-function link(label: string, target: string | undefined): string | undefined {
-  if (!target) return undefined;
-  try {
-    const url = new URL(target);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-    // Parentheses would end the link destination early; everything else URL.href already encodes.
-    return `[${label}](${url.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
-  } catch {
-    return `${label} ${codeSpan(target)}`;
-  }
-}
-
 /** `45s`, `3m 12s`, `1h 05m`: precise enough to tell a stuck task from a slow one. */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -271,49 +284,4 @@ export function formatDuration(ms: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`;
   return `${Math.floor(seconds / 3600)}h ${pad(Math.floor(seconds / 60) % 60)}m`;
-}
-
-function formatTokens(tokens: number): string {
-  return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function formatCost(usd: number): string {
-  return usd > 0 && usd < 0.005 ? '<$0.01' : `$${usd.toFixed(2)}`;
-}
-
-/** Logins are a closed alphabet; anything else is shown as text rather than trusted as a mention. */
-function mention(login: string): string {
-  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login) ? `@${login}` : escapeText(login, 40);
-}
-
-function clean(text: string, max: number): string {
-  // Control and bidi-override characters could reorder or hide the text around them.
-  const flat = text
-    .replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const chars = Array.from(flat);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
-}
-
-function escapeText(text: string, max: number): string {
-  return clean(text, max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]~|$]/g, '\\$&')
-    .replace(/@/g, '@\u200b');
-}
-
-/** Inside a list item, a leading `#`, `-`, `+` or `1.` would start a heading or a nested list (`>` is already `&gt;`). */
-function escapeLineStart(text: string): string {
-  return text.replace(/^([#+=-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
-}
-
-function codeSpan(text: string): string {
-  const content = clean(text, 80) || ' ';
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${content}${pad}${fence}`;
 }

@@ -39,6 +39,8 @@ export interface RunTrigger {
   strategy?: Strategy;
   complexity?: Complexity;
   instances?: number;
+  /** The command was written on a pull request, so the run's pull request closes no issue. */
+  onPullRequest?: boolean;
 }
 
 export interface TaskLinks {
@@ -64,6 +66,12 @@ export interface Task {
   costUsd: number;
   /** Why it failed or was skipped. */
   reason?: string;
+  /** Automatic retries used so far (config `retries.attempts` caps them; `/retry` does not count). */
+  retries?: number;
+  /** A queued retry waits until this time (backoff), so no process has to sleep for it. */
+  notBefore?: string;
+  /** Agent backend the task was handed to after its retries ran out (config `retries.reassignTo`). */
+  reassignedTo?: string;
 }
 
 /** How a plan's parallel work is shaped; the planner names one and the PRP summary shows it. */
@@ -117,6 +125,15 @@ export interface Wave {
   completedAt?: string;
 }
 
+/** The one pull request a run opens from its integration branch. */
+export interface RunPullRequest {
+  number: number;
+  url: string;
+  draft: boolean;
+  /** Head commit the reviewer agent last reviewed, so finishing again does not review it twice. */
+  reviewedSha?: string;
+}
+
 export interface Run {
   id: string;
   repo: RepoRef;
@@ -134,6 +151,8 @@ export interface Run {
   waves?: Wave[];
   /** Progress comment id, once created. */
   commentId?: number;
+  /** Set when the run finished with a pull request. */
+  pullRequest?: RunPullRequest;
   tokens: number;
   costUsd: number;
   /** Optimistic-lock version, bumped on every save. */

@@ -7,6 +7,7 @@ import {
   type RepoRef,
   type Run,
   type RunState,
+  type RunPullRequest,
   type RunTrigger,
   type Task,
   type TaskLinks,
@@ -20,10 +21,15 @@ export type RunEvent =
   /** The next wave was dispatched after integrating the previous one. */
   | { type: 'started' }
   | { type: 'integrating' }
-  | { type: 'succeeded' }
+  /** The run finished: with its pull request, and a note when something needs a person's eye. */
+  | { type: 'succeeded'; note?: string; pullRequest?: RunPullRequest }
   | { type: 'failed'; reason: string }
   | { type: 'cancelled'; by: string }
-  | { type: 'retry'; taskId: string }
+  /**
+   * `/retry <task>`, or (automatic) the recovery policy giving a failed task another go: that counts
+   * against `retries.attempts`, may wait for a backoff (notBefore) and may hand it to another backend.
+   */
+  | { type: 'retry'; taskId: string; automatic?: boolean; notBefore?: string; reassignTo?: string }
   | { type: 'task-started'; taskId: string; agent: string; backend: string; at: string; links?: TaskLinks }
   | {
       type: 'task-finished';
@@ -144,7 +150,9 @@ function apply(run: Run, event: RunEvent, now: string): string | undefined {
       const unfinished = run.tasks.find((t) => t.state === 'queued' || t.state === 'running');
       if (unfinished) return `cannot complete the run: task "${unfinished.id}" is still ${unfinished.state}`;
       run.state = 'succeeded';
-      delete run.reason;
+      if (event.note) run.reason = event.note;
+      else delete run.reason;
+      if (event.pullRequest) run.pullRequest = structuredClone(event.pullRequest);
       run.finishedAt = now;
       return undefined;
     }
@@ -155,7 +163,7 @@ function apply(run: Run, event: RunEvent, now: string): string | undefined {
       endRun(run, 'cancelled', `Cancelled by @${event.by}`, now);
       return undefined;
     case 'retry':
-      return retryTask(run, event.taskId);
+      return retryTask(run, event);
     case 'task-started':
       return startTask(run, event);
     case 'task-finished':
@@ -178,6 +186,19 @@ function apply(run: Run, event: RunEvent, now: string): string | undefined {
       return undefined;
     }
   }
+}
+
+/**
+ * What `transition` would make of `events` (refused ones skipped, as it does), without saving: lets a
+ * caller decide follow-up events from the state the first ones lead to, then save all at once.
+ */
+export function applyRunEvents(run: Run, events: readonly RunEvent[], at: Date): Run {
+  let current = run;
+  for (const event of events) {
+    const result = applyRunEvent(current, event, at);
+    if (result.ok) current = result.run;
+  }
+  return current;
 }
 
 function applyPlan(run: Run, plan: Plan, requireApproval: boolean): string | undefined {
@@ -223,7 +244,8 @@ function endRun(run: Run, state: 'failed' | 'cancelled', reason: string, now: st
   }
 }
 
-function retryTask(run: Run, taskId: string): string | undefined {
+function retryTask(run: Run, event: Extract<RunEvent, { type: 'retry' }>): string | undefined {
+  const { taskId } = event;
   const target = findTask(run, taskId);
   if (typeof target === 'string') return target;
   if (target.state === 'succeeded') return `task "${taskId}" already succeeded`;
@@ -239,6 +261,9 @@ function retryTask(run: Run, taskId: string): string | undefined {
       (ended && task.state === 'skipped');
     if (requeue) requeueTask(task);
   }
+  if (event.automatic) target.retries = (target.retries ?? 0) + 1;
+  if (event.notBefore) target.notBefore = event.notBefore;
+  if (event.reassignTo) target.reassignedTo = event.reassignTo;
   run.state = 'running';
   delete run.reason;
   delete run.finishedAt;
@@ -252,6 +277,7 @@ function requeueTask(task: Task): void {
   delete task.reason;
   delete task.agent;
   delete task.backend;
+  delete task.notBefore;
 }
 
 /** Ids of every task that depends on `taskId`, directly or through others. */
@@ -284,6 +310,7 @@ function startTask(run: Run, event: Extract<RunEvent, { type: 'task-started' }>)
   if (event.links) task.links = { ...task.links, ...event.links };
   delete task.finishedAt;
   delete task.reason;
+  delete task.notBefore;
   return undefined;
 }
 

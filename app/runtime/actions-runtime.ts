@@ -9,6 +9,7 @@ import { mightTrigger } from '../core/detect-trigger.js';
 import type { Dispatcher } from '../core/dispatcher.js';
 import { Engine } from '../core/engine.js';
 import { ActionsDispatcher } from '../dispatch/actions-dispatcher.js';
+import { configuredReviewer } from '../finish/reviewer.js';
 import { repoOfPayload } from '../core/event-fields.js';
 import type { Log } from '../core/logger.js';
 import type { Plan, Planner } from '../planner/planner.js';
@@ -80,6 +81,9 @@ export async function createActionsRuntime(options: ActionsRuntimeOptions): Prom
     log: options.log,
     now,
     scmFor: async () => scm,
+    // The workflow's token reaches only its own repository, so every run's Scm is this one.
+    scmForRepo: async () => scm,
+    reviewer: configuredReviewer(),
     botLogin: async () => botLogin,
   });
 

@@ -7,9 +7,12 @@ import type { Dispatcher } from '../core/dispatcher.js';
 import { ActionsDispatcher } from '../dispatch/actions-dispatcher.js';
 import { DeliveryWorker } from '../core/delivery-worker.js';
 import { Engine } from '../core/engine.js';
+import type { IntegrationSource } from '../finish/integration-source.js';
+import { configuredReviewer, type Reviewer } from '../finish/reviewer.js';
 import { installationIdOf, repoOfPayload } from '../core/event-fields.js';
 import type { Log } from '../core/logger.js';
 import type { Planner } from '../planner/planner.js';
+import type { RepoRef } from '../runs/run.js';
 import { GitHubScm, type OctokitRequest, toScmError } from '../scm/github-scm.js';
 import type { Delivery, Store } from '../store/store.js';
 
@@ -19,7 +22,11 @@ export interface AutodevOptions {
   dispatcher?: Dispatcher;
   /** Skips the `GET /app` lookup of the app's own login. */
   botLogin?: string;
-  worker?: { concurrency?: number; staleAfterMs?: number; workerId?: string };
+  /** Reviews the run's pull request; defaults to the config's reviewer model. */
+  reviewer?: Reviewer;
+  /** How waves were integrated; defaults to none reported. */
+  integrations?: IntegrationSource;
+  worker?: { concurrency?: number; staleAfterMs?: number; workerId?: string; sweepEveryMs?: number };
   now?: () => Date;
   /** Called once the runtime is wired (tests wait on `worker.idle()`). */
   onRuntime?(runtime: AutodevRuntime): void;
@@ -39,12 +46,7 @@ export function createRuntime(app: Probot, options: AutodevOptions, busy?: () =>
   const log = app.log as unknown as Log;
   let botLogin: Promise<string> | null = options.botLogin ? Promise.resolve(options.botLogin) : null;
 
-  const installationFor = async (delivery: Delivery): Promise<number> => {
-    const fromPayload = installationIdOf(delivery.payload);
-    if (fromPayload !== undefined) return fromPayload;
-    // Deliveries replayed by hand or from other tools may lack `installation`; ask GitHub.
-    const repo = repoOfPayload(delivery.payload);
-    if (!repo) throw new Error(`delivery ${delivery.id} names no repository`);
+  const installationOfRepo = async (repo: RepoRef): Promise<number> => {
     try {
       const appOctokit = await app.auth();
       const { data } = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { ...repo });
@@ -54,14 +56,29 @@ export function createRuntime(app: Probot, options: AutodevOptions, busy?: () =>
     }
   };
 
+  const installationFor = async (delivery: Delivery): Promise<number> => {
+    const fromPayload = installationIdOf(delivery.payload);
+    if (fromPayload !== undefined) return fromPayload;
+    // Deliveries replayed by hand or from other tools may lack `installation`; ask GitHub.
+    const repo = repoOfPayload(delivery.payload);
+    if (!repo) throw new Error(`delivery ${delivery.id} names no repository`);
+    return installationOfRepo(repo);
+  };
+
   const engine = new Engine({
     store: options.store,
     planner: options.planner,
     dispatcher: options.dispatcher ?? new ActionsDispatcher(options.now ? { now: options.now } : {}),
     log,
     ...(options.now ? { now: options.now } : {}),
+    reviewer: options.reviewer ?? configuredReviewer(),
+    ...(options.integrations ? { integrations: options.integrations } : {}),
     async scmFor(delivery) {
       const octokit = await app.auth(await installationFor(delivery));
+      return new GitHubScm(asRequester(octokit));
+    },
+    async scmForRepo(repo) {
+      const octokit = await app.auth(await installationOfRepo(repo));
       return new GitHubScm(asRequester(octokit));
     },
     botLogin() {
@@ -81,6 +98,7 @@ export function createRuntime(app: Probot, options: AutodevOptions, busy?: () =>
     store: options.store,
     log,
     process: (delivery) => engine.process(delivery),
+    sweep: () => engine.sweep(),
     ...(busy ? { busy } : {}),
     ...options.worker,
   });

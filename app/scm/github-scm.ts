@@ -3,47 +3,27 @@
  * @actions/github's — their class types differ, the request function does not).
  */
 import type { RepoRef } from '../runs/run.js';
+import { toScmError } from './github-errors.js';
+import { GitHubPullRequests } from './github-pull-requests.js';
 import {
   type CheckRunUpdate,
   type NewCheckRun,
+  type NewPullRequest,
+  type NewReview,
   type PermissionLevel,
+  type PullRequestFile,
+  type PullRequestRef,
+  type PullRequestScm,
   type Reaction,
   type Scm,
   ScmError,
-  type ScmErrorKind,
   type WorkflowJob,
 } from './scm.js';
 
+export { toScmError } from './github-errors.js';
+
 export interface OctokitRequest {
   request(route: string, parameters?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
-}
-
-interface HttpErrorLike {
-  status?: number;
-  message?: string;
-  response?: { headers?: Record<string, string | undefined> };
-}
-
-function errorKind(
-  status: number | undefined,
-  headers: Record<string, string | undefined> = {},
-): ScmErrorKind {
-  if (status === 404) return 'not-found';
-  if (status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0')) return 'rate-limited';
-  if (status === 401 || status === 403) return 'forbidden';
-  if (status === 409) return 'conflict';
-  if (status === 422 || status === 400) return 'invalid';
-  if (status === undefined || status >= 500) return 'unavailable';
-  return 'unknown';
-}
-
-/** Turns octokit's RequestError (or a network failure) into an ScmError naming what was asked. */
-export function toScmError(error: unknown, what: string): ScmError {
-  if (error instanceof ScmError) return error;
-  const e = (error ?? {}) as HttpErrorLike;
-  const kind = errorKind(e.status, e.response?.headers);
-  const detail = e.message ?? String(error);
-  return new ScmError(kind, `GitHub refused to ${what}: ${detail}`, e.status, { cause: error });
 }
 
 const ROLE_LEVELS: Record<string, PermissionLevel> = {
@@ -57,8 +37,12 @@ const ROLE_LEVELS: Record<string, PermissionLevel> = {
   none: 'none',
 };
 
-export class GitHubScm implements Scm {
-  constructor(private readonly octokit: OctokitRequest) {}
+export class GitHubScm implements Scm, PullRequestScm {
+  private readonly pulls: GitHubPullRequests;
+
+  constructor(private readonly octokit: OctokitRequest) {
+    this.pulls = new GitHubPullRequests((what, route, parameters) => this.call(what, route, parameters));
+  }
 
   private async call<T>(what: string, route: string, parameters: Record<string, unknown>): Promise<T> {
     try {
@@ -67,6 +51,34 @@ export class GitHubScm implements Scm {
     } catch (error) {
       throw toScmError(error, what);
     }
+  }
+
+  findPullRequest(repo: RepoRef, head: string, base: string): Promise<PullRequestRef | null> {
+    return this.pulls.findPullRequest(repo, head, base);
+  }
+
+  createPullRequest(repo: RepoRef, pr: NewPullRequest): Promise<PullRequestRef> {
+    return this.pulls.createPullRequest(repo, pr);
+  }
+
+  updatePullRequest(repo: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void> {
+    return this.pulls.updatePullRequest(repo, number, update);
+  }
+
+  listPullRequestFiles(repo: RepoRef, number: number): Promise<PullRequestFile[]> {
+    return this.pulls.listPullRequestFiles(repo, number);
+  }
+
+  createReview(repo: RepoRef, number: number, review: NewReview): Promise<{ id: number; url: string }> {
+    return this.pulls.createReview(repo, number, review);
+  }
+
+  branchSha(repo: RepoRef, branch: string): Promise<string | null> {
+    return this.pulls.branchSha(repo, branch);
+  }
+
+  deleteBranch(repo: RepoRef, branch: string): Promise<void> {
+    return this.pulls.deleteBranch(repo, branch);
   }
 
   async getPermission(repo: RepoRef, login: string): Promise<PermissionLevel> {

@@ -52,6 +52,66 @@ export interface Scm {
   updateCheckRun(repo: RepoRef, checkRunId: number, update: CheckRunUpdate): Promise<void>;
 }
 
+/**
+ * What a code host with pull requests adds: the verbs that turn a run's integration branch into one
+ * reviewed pull request and clean up after it. Kept apart from Scm because a local repository has no
+ * pull requests; finishing checks for them with hasPullRequests.
+ */
+export interface PullRequestScm {
+  /** The open pull request from `head` (a branch of this repository) into `base`, if there is one. */
+  findPullRequest(repo: RepoRef, head: string, base: string): Promise<PullRequestRef | null>;
+  /** Opens a pull request; ScmError 'invalid' when one is open for the head already or there is no change. */
+  createPullRequest(repo: RepoRef, pr: NewPullRequest): Promise<PullRequestRef>;
+  /** Changes title or body. The draft state cannot change here: GitHub allows that only over GraphQL. */
+  updatePullRequest(repo: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void>;
+  /** The changed files with their unified-diff patches (absent for binary or very large files). */
+  listPullRequestFiles(repo: RepoRef, number: number): Promise<PullRequestFile[]>;
+  createReview(repo: RepoRef, number: number, review: NewReview): Promise<{ id: number; url: string }>;
+  /** The commit a branch points at; null when there is no such branch. */
+  branchSha(repo: RepoRef, branch: string): Promise<string | null>;
+  /** Deletes a branch; one that is already gone is not an error. */
+  deleteBranch(repo: RepoRef, branch: string): Promise<void>;
+}
+
+export function hasPullRequests(scm: Scm): scm is Scm & PullRequestScm {
+  const candidate = scm as Partial<PullRequestScm>;
+  return typeof candidate.findPullRequest === 'function' && typeof candidate.createReview === 'function';
+}
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  draft: boolean;
+  headSha: string;
+}
+
+export interface NewPullRequest {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+}
+
+export interface PullRequestFile {
+  path: string;
+  status: string;
+  /** The hunks of the change, as GitHub gives them (no `diff --git` header). */
+  patch?: string;
+  previousPath?: string;
+}
+
+export type ReviewEvent = 'COMMENT' | 'REQUEST_CHANGES' | 'APPROVE';
+
+export interface NewReview {
+  body: string;
+  event: ReviewEvent;
+  /** On lines of the new version that appear in the diff. */
+  comments: { path: string; line: number; body: string }[];
+  /** The head the review is about; the comments' lines refer to it. */
+  commitId?: string;
+}
+
 export type CheckStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckConclusion =
   'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';

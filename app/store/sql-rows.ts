@@ -1,5 +1,5 @@
 /** Rows of the control-plane tables, as to_jsonb renders them, and their mapping to domain objects. */
-import type { PlanSummary, Run, RunState, RunTrigger, Task, Wave } from '../runs/run.js';
+import type { PlanSummary, Run, RunPullRequest, RunState, RunTrigger, Task, Wave } from '../runs/run.js';
 import type { Delivery, DeliveryStatus } from './store.js';
 
 export interface RunJson {
@@ -13,6 +13,8 @@ export interface RunJson {
   reason: string | null;
   plan: PlanSummary | null;
   waves: Wave[] | null;
+  /** Absent before the finish migration ran; null when the run has no pull request. */
+  pull_request?: RunPullRequest | null;
   comment_id: number | null;
   tokens: number;
   cost_usd: number;
@@ -36,6 +38,9 @@ export interface TaskJson {
   tokens: number;
   cost_usd: number;
   reason: string | null;
+  retries?: number | null;
+  not_before?: string | null;
+  reassigned_to?: string | null;
 }
 
 export interface DeliveryJson {
@@ -73,6 +78,7 @@ export function toRun(r: RunJson, tasks: TaskJson[]): Run {
   if (r.plan !== null) run.plan = r.plan;
   if (r.waves && r.waves.length > 0) run.waves = r.waves;
   if (r.comment_id !== null) run.commentId = Number(r.comment_id);
+  if (r.pull_request) run.pullRequest = r.pull_request;
   if (r.finished_at !== null) run.finishedAt = toIso(r.finished_at);
   return run;
 }
@@ -93,6 +99,9 @@ function toTask(t: TaskJson): Task {
   if (t.started_at !== null) task.startedAt = toIso(t.started_at);
   if (t.finished_at !== null) task.finishedAt = toIso(t.finished_at);
   if (t.reason !== null) task.reason = t.reason;
+  if (t.retries) task.retries = Number(t.retries);
+  if (t.not_before) task.notBefore = toIso(t.not_before);
+  if (t.reassigned_to) task.reassignedTo = t.reassigned_to;
   return task;
 }
 

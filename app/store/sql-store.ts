@@ -143,7 +143,8 @@ export class SqlStore implements Store {
       const { rows } = await query<{ version: number }>(
         tx,
         `update autodev_runs set state = $3, reason = $4, plan = $5::jsonb, comment_id = $6, tokens = $7,
-           cost_usd = $8, updated_at = $9, finished_at = $10, waves = $11::jsonb, version = version + 1
+           cost_usd = $8, updated_at = $9, finished_at = $10, waves = $11::jsonb, pull_request = $12::jsonb,
+           version = version + 1
          where id = $1 and version = $2 returning version`,
         [
           run.id,
@@ -157,6 +158,7 @@ export class SqlStore implements Store {
           run.updatedAt,
           run.finishedAt ?? null,
           toJson(run.waves ?? []),
+          run.pullRequest ? toJson(run.pullRequest) : null,
         ],
       );
       const saved = rows[0];
@@ -250,17 +252,20 @@ async function insertTasks(tx: SqlQueryable, run: Run): Promise<void> {
     tokens: t.tokens,
     cost_usd: t.costUsd,
     reason: t.reason ?? null,
+    retries: t.retries ?? 0,
+    not_before: t.notBefore ?? null,
+    reassigned_to: t.reassignedTo ?? null,
   }));
   // One statement for any number of tasks, and no driver-specific encoding of text[] parameters.
   await query(
     tx,
     `insert into autodev_tasks (run_id, id, position, title, role, depends_on, state, agent, backend, started_at,
-       finished_at, links, tokens, cost_usd, reason)
+       finished_at, links, tokens, cost_usd, reason, retries, not_before, reassigned_to)
      select $1, x.id, x.position, x.title, x.role, x.depends_on, x.state, x.agent, x.backend, x.started_at,
-       x.finished_at, x.links, x.tokens, x.cost_usd, x.reason
+       x.finished_at, x.links, x.tokens, x.cost_usd, x.reason, x.retries, x.not_before, x.reassigned_to
      from jsonb_to_recordset($2::jsonb) as x(id text, position integer, title text, role text, depends_on text[],
        state text, agent text, backend text, started_at timestamptz, finished_at timestamptz, links jsonb,
-       tokens bigint, cost_usd numeric, reason text)`,
+       tokens bigint, cost_usd numeric, reason text, retries integer, not_before timestamptz, reassigned_to text)`,
     [run.id, toJson(tasks)],
   );
 }

@@ -10,6 +10,8 @@ import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import {
   branchInUsePath,
+  INTEGRATION_BRANCH_LEAF,
+  integrationBranchName,
   invalidIdReason,
   isLockContention,
   parseWorktreeList,
@@ -41,14 +43,15 @@ export interface WorktreeManagerOptions {
 
 export interface CreateWorktreeOptions {
   runId: string;
-  taskId: string;
+  /** The task whose branch to check out; omitted: the run's integration branch, where tasks are merged. */
+  taskId?: string;
   /** Ref the task branch starts from: the run's base branch, or for later waves its integration branch. */
   base: string;
 }
 
 export interface Worktree {
   readonly path: string;
-  /** `autodev/<run>/<task-id>`. */
+  /** `autodev/<run>/<task-id>`, or `autodev/<run>/integration`. */
   readonly branch: string;
   /** Removes the worktree directory (the branch stays: it holds the work). Safe to call twice. */
   remove(): Promise<void>;
@@ -101,9 +104,10 @@ export class WorktreeManager {
   }
 
   async create(options: CreateWorktreeOptions): Promise<Worktree> {
+    const leaf = options.taskId ?? INTEGRATION_BRANCH_LEAF;
     for (const [kind, id] of [
       ['run', options.runId],
-      ['task', options.taskId],
+      ['task', leaf],
     ] as const) {
       const reason = invalidIdReason(kind, id);
       if (reason !== undefined) throw new WorktreeError('invalid-id', reason);
@@ -112,8 +116,11 @@ export class WorktreeManager {
     if (base === '' || base.startsWith('-') || /[\s\0]/.test(base)) {
       throw new WorktreeError('bad-base', `The base ref ${JSON.stringify(base)} is not a valid ref name.`);
     }
-    const branch = taskBranchName(options.runId, options.taskId);
-    const name = `${WORKTREE_DIR_PREFIX}${process.pid}-${options.runId}-${options.taskId}-${randomBytes(3).toString('hex')}`;
+    const branch =
+      options.taskId === undefined
+        ? integrationBranchName(options.runId)
+        : taskBranchName(options.runId, options.taskId);
+    const name = `${WORKTREE_DIR_PREFIX}${process.pid}-${options.runId}-${leaf}-${randomBytes(3).toString('hex')}`;
     const path = join(await this.baseDir(), name);
 
     // Only git's bookkeeping (`worktree add --no-checkout`) is serialised; the queries before it and the

@@ -29,8 +29,8 @@ afterAll(async () => {
 });
 
 describe('committed action bundles', () => {
-  it('exist for actions/control and actions/agent at least', () => {
-    expect(names).toEqual(expect.arrayContaining(['control', 'agent']));
+  it('exist for actions/control, actions/agent and actions/integrate at least', () => {
+    expect(names).toEqual(expect.arrayContaining(['control', 'agent', 'integrate']));
   });
 
   it.each(names)('actions/%s/dist/index.js matches a fresh build', (name) => {

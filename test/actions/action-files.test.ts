@@ -34,6 +34,7 @@ describe('action-validator', () => {
         join('.github', 'workflows', 'autodev.yml'),
         join('.github', 'workflows', 'ci.yml'),
         join('actions', 'control', 'action.yml'),
+        join('actions', 'integrate', 'action.yml'),
       ]),
     );
   });

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { ScriptedPlanner } from '../../app/planner/scripted-planner.js';
+import { commitFiles } from '../sandbox/git-store.js';
 import type { SimulatorSeed } from '../sandbox/github-simulator.js';
 import { findRepository } from '../sandbox/simulator-state.js';
 import { type AppHarness, startAppHarness } from '../support/app-harness.js';
@@ -28,7 +29,8 @@ const seed: SimulatorSeed = {
       collaborators: { maintainer: 'write' },
       files: {
         'README.md': '# shop\n',
-        '.github/autodev.yml': 'maxParallelAgents: 3\n',
+        // No automatic retries: a failed task ends the run here (retries have their own tests).
+        '.github/autodev.yml': 'maxParallelAgents: 3\nretries:\n  attempts: 0\n',
         '.github/workflows/autodev-agents.yml': agentsWorkflow,
       },
     },
@@ -144,6 +146,17 @@ describe('dispatch wave by wave', () => {
     );
     expect(repo.dispatches).toHaveLength(2);
 
+    // The integrate job pushes the merged branch the pull request is opened from.
+    commitFiles(
+      repo,
+      `autodev/${runId}/integration`,
+      { 'checkout.ts': 'export {};\n' },
+      {
+        message: 'merge wave 2',
+        author: 'autodev[bot]',
+        date: new Date().toISOString(),
+      },
+    );
     await reportWave(REPO, repo.dispatches[1]!.runId, [{ name: 'autodev task e2e', conclusion: 'success' }]);
     run = await app.store.getRun(runId);
     expect(run!.state).toBe('succeeded');

@@ -1,5 +1,7 @@
 /** `npm run bench`: runs every benchmark and prints its figures against the targets in the issues. */
 import { benchAckLatency } from './ack-latency.js';
+import { benchLocalRun } from './local-bench.js';
+import { benchMerge } from './merge-bench.js';
 import { benchParallelWave } from './parallel-bench.js';
 import { benchPlanPostProcessing } from './plan-bench.js';
 import { benchWorktrees } from './worktree-bench.js';
@@ -44,6 +46,22 @@ async function main(): Promise<void> {
     figure: `${(wave.wallMs / 1000).toFixed(2)} s vs ${(wave.idealMs / 1000).toFixed(0)} s + ${(wave.setupMs / 1000).toFixed(2)} s setup = ${wave.ratio.toFixed(3)}`,
     target: '≤ 1.02',
     pass: wave.ratio <= 1.02,
+  });
+
+  const merge = await benchMerge();
+  results.push({
+    name: `integrating a wave of ${merge.branches} non-conflicting task branches, no gates`,
+    figure: `${merge.ms.toFixed(0)} ms`,
+    target: '< 2000 ms',
+    pass: merge.ms < 2000,
+  });
+
+  const local = await benchLocalRun();
+  results.push({
+    name: `local run (autodev run) of a ${local.tasks}-task spec with scripted agents and a real gate`,
+    figure: `${(local.ms / 1000).toFixed(1)} s`,
+    target: '< 30 s',
+    pass: local.ms < 30_000,
   });
 
   for (const r of results) {

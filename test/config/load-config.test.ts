@@ -50,6 +50,10 @@ planning:
   maxAttempts: 2
 dispatch:
   workflow: agents.yml
+retries:
+  attempts: 3
+  reassignTo: claude
+jobTimeoutMinutes: 45
 gates:
   test: npm test
   lint: npm run lint
@@ -80,6 +84,8 @@ allowWorkflowEdits: true
         prices: { 'qwen2.5-coder': { input: 0, output: 0 } },
         planning: { maxAttempts: 2 },
         dispatch: { workflow: 'agents.yml' },
+        retries: { attempts: 3, backoffSeconds: 60, reassignTo: 'claude' },
+        jobTimeoutMinutes: 45,
         gates: { test: 'npm test', lint: 'npm run lint' },
         allowedCommands: ['npm', 'node'],
         protectedPaths: ['infra/**'],

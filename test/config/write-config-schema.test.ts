@@ -63,6 +63,9 @@ gates:
     ['models: { default: { provider: openai } }\n', false],
     ['models: { coder: { provider: openai, model: m, baseUrl: not-a-url } }\n', false],
     ['allowedBots: ["", x]\n', false],
+    ['retries: { attempts: 0, backoffSeconds: 0, reassignTo: aider }\njobTimeoutMinutes: 30\n', true],
+    ['retries: { reassignTo: scripted }\n', false],
+    ['jobTimeoutMinutes: 0\n', false],
   ])('agrees with parseConfig on %j', (text, valid) => {
     expect(parseConfig(text).ok).toBe(valid);
     expect(validate(parse(text) ?? {})).toBe(valid);

@@ -116,6 +116,13 @@ const t3Failed = task('t3', 'Persist the choice', {
   reason: 'Gate `npm test` failed: 2 of 14 tests in test/theme.test.ts',
 });
 const t4Queued = task('t4', 'Test both themes', { role: 'tester', dependsOn: ['t2', 't3'] });
+/** Failed once, requeued by the retry policy, waiting out its backoff on another backend. */
+const t5Retrying = task('t5', 'Sync the choice across tabs', {
+  dependsOn: ['t1'],
+  retries: 2,
+  reassignedTo: 'claude',
+  notBefore: at('10:13:04'),
+});
 
 const finished = (id: string, title: string, n: number, start: string, end: string): Task =>
   task(id, title, {
@@ -154,7 +161,7 @@ export const sampleRuns: Record<RunState, Run> = {
   }),
   running: run('running', {
     plan: prpPlan,
-    tasks: [t1Done, t2Running, t3Failed, t4Queued],
+    tasks: [t1Done, t2Running, t3Failed, t4Queued, t5Retrying],
     tokens: 123_456,
     costUsd: 0.42,
   }),
@@ -164,6 +171,8 @@ export const sampleRuns: Record<RunState, Run> = {
     tasks: allDone,
     tokens: 352_410,
     costUsd: 1.2,
+    reason: 'Pull request #44 is a draft: gates failed: npm test (exit 1).',
+    pullRequest: { number: 44, url: 'https://github.com/acme/web/pull/44', draft: true },
     updatedAt: at('10:15:05'),
     finishedAt: at('10:15:05'),
   }),

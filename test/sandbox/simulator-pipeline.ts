@@ -11,6 +11,7 @@ import { contentRoutes } from './routes/content-routes.js';
 import { gitRoutes } from './routes/git-routes.js';
 import { issueRoutes } from './routes/issue-routes.js';
 import { labelRoutes } from './routes/label-routes.js';
+import { pullFileRoutes } from './routes/pull-file-routes.js';
 import { pullRoutes } from './routes/pull-routes.js';
 import { reactionRoutes } from './routes/reaction-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
@@ -70,6 +71,7 @@ export const SIMULATED_ROUTES: RouteTable = {
   ...contentRoutes,
   ...gitRoutes,
   ...pullRoutes,
+  ...pullFileRoutes,
   ...actionRoutes,
   ...checkRoutes,
 };

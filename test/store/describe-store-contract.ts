@@ -201,6 +201,40 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect((await store().getRun(created.id))?.finishedAt).toBe(ended.finishedAt);
       });
 
+      it("keeps a task's retries and backend, and the run's pull request", async () => {
+        const { run: created } = await store().createRun(runFor(1));
+        const planned = must(created, { type: 'planned', plan: aPlan(), requireApproval: false }, startA, {
+          type: 'task-finished',
+          taskId: 'a',
+          state: 'failed',
+          reason: 'its job ended failure',
+          at: '2026-11-23T10:05:00.000Z',
+        });
+        const retried = must(planned, {
+          type: 'retry',
+          taskId: 'a',
+          automatic: true,
+          notBefore: '2026-11-23T10:06:00.000Z',
+          reassignTo: 'claude',
+        });
+        const changed: Run = {
+          ...retried,
+          pullRequest: {
+            number: 12,
+            url: 'https://x.test/pull/12',
+            draft: true,
+            reviewedSha: 'f'.repeat(40),
+          },
+        };
+        const saved = await store().saveRun(changed);
+        expect(await store().getRun(created.id)).toEqual(saved);
+        expect(saved.tasks[0]).toMatchObject({
+          retries: 1,
+          notBefore: '2026-11-23T10:06:00.000Z',
+          reassignedTo: 'claude',
+        });
+      });
+
       it('rejects a save based on a stale version', async () => {
         const { run } = await store().createRun(runFor(1));
         await store().saveRun(must(run, { type: 'cancelled', by: 'a' }));
