@@ -61,7 +61,9 @@ export async function runAgentJob(
   const planText = await readFile(planPath, 'utf8').catch((error: unknown) => {
     throw new Error(`cannot read the plan file ${planPath}: ${String(error)}`, { cause: error });
   });
-  const task = agentTaskFromPlan(parsePlanFile(planText, planPath), options.runId, options.taskId);
+  const plan = parsePlanFile(planText, planPath);
+  const task = agentTaskFromPlan(plan, options.runId, options.taskId);
+  const reassignedTo = plan.tasks.find((t) => t.id === options.taskId)?.backend;
   const config = await readConfig(options.workspace);
   const base = await resolveTaskBase(options.workspace, options.runId, options.base);
 
@@ -70,7 +72,10 @@ export async function runAgentJob(
     // As in actions-runtime.ts: the platform's fetch unless only @actions/github's honours a proxy.
     ...(options.behindProxy ? {} : { request: { fetch: globalThis.fetch } }),
   });
-  const backend = backendFor(backendName(options), await backendDeps(options, task, config));
+  const backend = backendFor(
+    backendName({ ...options, ...(reassignedTo ? { reassignedTo } : {}) }),
+    await backendDeps(options, task, config),
+  );
   const result = await runAgentTask(
     {
       worktrees: new WorktreeManager({
@@ -122,9 +127,15 @@ export async function readConfig(workspace: string): Promise<AutodevConfig> {
   throw new Error(`${CONFIG_PATH} has problems:\n- ${problems.join('\n- ')}`);
 }
 
-/** The backend a job uses: the one asked for; else `scripted` when AUTODEV_AGENT_SCRIPT is set, `builtin` otherwise. */
-export function backendName(options: Pick<AgentJobOptions, 'backend' | 'env'>): string {
+/**
+ * The backend a job uses: the one asked for; else the one the control plane reassigned the task to
+ * after its retries; else `scripted` when AUTODEV_AGENT_SCRIPT is set, `builtin` otherwise.
+ */
+export function backendName(
+  options: Pick<AgentJobOptions, 'backend' | 'env'> & { reassignedTo?: string },
+): string {
   if (options.backend) return options.backend;
+  if (options.reassignedTo) return options.reassignedTo;
   return options.env[AGENT_SCRIPT_VARIABLE] ? 'scripted' : 'builtin';
 }
 

@@ -23,7 +23,7 @@ import { commitAndPush, type PublishRequest } from './commit-and-push.js';
 import { commitMessage } from './commit-message.js';
 import { errorFeedback, failingGatesReason, gateFeedback, refusedGatesReason } from './gate-feedback.js';
 import { redactDeep, redactingLog } from './redacting-log.js';
-import { gateCommands, refusedGates, runGates } from './run-gates.js';
+import { gateCommands, refusedGates, runGates, runSetup } from './run-gates.js';
 import { finishTaskCheck, startTaskCheck, type CheckRuns } from './task-check-run.js';
 
 export const DEFAULT_ATTEMPTS = 3;
@@ -170,6 +170,14 @@ async function attemptTask(
 ): Promise<Verdict> {
   const maxAttempts = Math.max(1, input.attempts ?? DEFAULT_ATTEMPTS);
   const gates = gateCommands(input.config.gates);
+  const setup = await runSetup(workspace, input.config.setup);
+  if (setup && !setup.passed) {
+    progress.gates = [setup];
+    return {
+      ok: false,
+      reason: `setup \`${setup.command}\` failed (exit ${setup.exitCode}) before the agent started: ${setup.outputTail.slice(-500)}`,
+    };
+  }
   const limits = limitsOf(input);
   const base = {
     task: input.task,

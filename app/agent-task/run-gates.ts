@@ -15,7 +15,7 @@ export interface GateCommand {
 }
 
 /** Cheapest first: a type error usually explains the test failures that follow from it. */
-export const GATE_ORDER: readonly GateName[] = ['typecheck', 'lint', 'test'];
+export const GATE_ORDER: readonly (keyof AutodevConfig['gates'])[] = ['typecheck', 'lint', 'test'];
 
 /** Kept per gate in results and check runs; the agent gets the same tail as feedback. */
 export const GATE_TAIL_CHARS = 4_000;
@@ -39,6 +39,16 @@ export function tail(text: string, chars = GATE_TAIL_CHARS): string {
  * Runs every gate, even after one fails: the agent's next attempt is better off seeing all failures at
  * once than discovering them one attempt at a time.
  */
+/**
+ * Installs what the gates need in a fresh worktree (config `setup`, e.g. "npm ci"): a worktree has the
+ * repository's files but none of its installed dependencies. Null when no setup is configured.
+ */
+export async function runSetup(workspace: Workspace, setup: string | undefined): Promise<GateResult | null> {
+  const command = setup?.trim();
+  if (!command) return null;
+  return runGate(workspace, { name: 'setup', command }, { timeoutMs: 20 * 60_000 });
+}
+
 export async function runGates(
   workspace: Workspace,
   gates: GateCommand[],

@@ -36,6 +36,8 @@ const planFile = z.object({
       title: z.string(),
       role: z.enum(AGENT_ROLES),
       dependsOn: z.array(z.string()).default([]),
+      /** Set when the control plane reassigned the task to another backend after its retries. */
+      backend: z.string().min(1).optional(),
     }),
   ),
 });

@@ -1,7 +1,8 @@
 /** What one agent job reports back: the result JSON (job output and artifact) and the check run. */
 
 export interface GateResult {
-  name: 'test' | 'lint' | 'typecheck';
+  /** `setup` installs what the gates need (config `setup`); it is not a gate but is reported like one. */
+  name: 'setup' | 'test' | 'lint' | 'typecheck';
   command: string;
   exitCode: number;
   durationMs: number;

@@ -140,6 +140,13 @@ export const autodevConfigSchema = z
       .max(1440)
       .default(90)
       .describe('A wave whose workflow run has not reported back after this long has its tasks failed.'),
+    setup: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Command run in every fresh worktree before the agent and the gates, e.g. "npm ci": worktrees share no installed dependencies. Its program must be in allowedCommands.',
+      ),
     gates: z
       .object({
         test: z.string().min(1).optional().describe('Command that runs the tests, e.g. "npm test".'),

@@ -17,7 +17,7 @@ import type { AutodevConfig } from '../config/config-schema.js';
 import { childLog, silentLog, type Log } from '../core/logger.js';
 import { redactDeep, redactingLog } from '../agent-task/redacting-log.js';
 import { policyOf } from '../agent-task/run-agent-task.js';
-import { gateCommands, runGates } from '../agent-task/run-gates.js';
+import { gateCommands, runGates, runSetup } from '../agent-task/run-gates.js';
 import { integrationBranchName } from '../workspace/git-worktrees.js';
 import { redactSecrets, secretValuesFromEnv } from '../workspace/redact.js';
 import type { createWorkspace } from '../workspace/sandboxed-workspace.js';
@@ -144,6 +144,8 @@ export async function integrateWave(
       secrets,
       log,
     };
+    // Before any merge, so an integrator's gate runs have the dependencies too.
+    const setup = await runSetup(state.workspace, input.config.setup);
     const merges: TaskMergeResult[] = [];
     for (const task of ordered) {
       const merge = await mergeTask(deps, input, state, task);
@@ -151,7 +153,10 @@ export async function integrateWave(
       log.info({ task: task.taskId, status: merge.status }, merge.note ?? `${task.taskId} ${merge.status}`);
       merges.push(merge);
     }
-    const gates = await runGates(state.workspace, gateCommands(input.config.gates));
+    const gates =
+      setup && !setup.passed
+        ? [setup]
+        : [...(setup ? [setup] : []), ...(await runGates(state.workspace, gateCommands(input.config.gates)))];
     const passed = gates.every((gate) => gate.passed);
     log.info({ passed, gates: gates.length }, `gates on the integrated tree ${passed ? 'passed' : 'failed'}`);
     const head = await gitOps.head(dir);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveTaskBase } from '../../app/agent-task/agent-job.js';
+import { backendName, resolveTaskBase } from '../../app/agent-task/agent-job.js';
 import { createTestRepo, git } from './task-fixtures.js';
 
 describe('resolveTaskBase', () => {
@@ -25,5 +25,14 @@ describe('resolveTaskBase', () => {
     } finally {
       await rm(repo.root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('backendName', () => {
+  it('takes the input, then a reassignment from the control plane, then the script, then builtin', () => {
+    expect(backendName({ backend: 'codex', reassignedTo: 'claude', env: {} })).toBe('codex');
+    expect(backendName({ reassignedTo: 'claude', env: { AUTODEV_AGENT_SCRIPT: 'x.json' } })).toBe('claude');
+    expect(backendName({ env: { AUTODEV_AGENT_SCRIPT: 'x.json' } })).toBe('scripted');
+    expect(backendName({ env: {} })).toBe('builtin');
   });
 });

@@ -226,6 +226,30 @@ describe('runAgentTask', () => {
     expect(result.gates).toEqual([expect.objectContaining({ name: 'lint', exitCode: -1, passed: false })]);
   }, 30_000);
 
+  it('runs the configured setup in the fresh worktree before the agent, and stops when it fails', async () => {
+    const broken = new FixingAgent([RIGHT_FIX]);
+    const failed = await runAgentTask(deps(broken), {
+      task: task('nosetup'),
+      repo: { owner: OWNER, repo: NAME },
+      config: autodevConfigSchema.parse({ ...config, setup: 'node -e "process.exit(3)"' }),
+      base: repo.base,
+    });
+    expect(failed).toMatchObject({ status: 'failed', attempts: 0 });
+    expect(failed.reason).toMatch(
+      /^setup `node -e .process\.exit\(3\).` failed \(exit 3\) before the agent started/,
+    );
+    expect(failed.gates).toEqual([expect.objectContaining({ name: 'setup', exitCode: 3, passed: false })]);
+
+    const fixing = new FixingAgent([RIGHT_FIX]);
+    const ok = await runAgentTask(deps(fixing), {
+      task: task('withsetup'),
+      repo: { owner: OWNER, repo: NAME },
+      config: autodevConfigSchema.parse({ ...config, setup: 'node --version' }),
+      base: repo.base,
+    });
+    expect(ok.status).toBe('succeeded');
+  }, 60_000);
+
   it('fails a task whose agent changed nothing, rather than pushing an empty branch', async () => {
     const idle = new ScriptedBackend([{ actions: [], summary: 'Looked around.' }]);
     const result = await runAgentTask(deps(idle), {
