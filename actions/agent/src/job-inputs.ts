@@ -1,5 +1,6 @@
 /** The agent action's inputs and the runner variables it needs, read once and checked. */
 import type { RepoRef } from '../../../app/runs/run.js';
+import { requireRunnerVariable, runnerRepository } from '../../../app/runners/runner-env.js';
 
 export interface JobInputs {
   runId: string;
@@ -41,24 +42,16 @@ export interface AgentRunnerEnv {
 }
 
 export function readRunnerEnv(env: NodeJS.ProcessEnv): AgentRunnerEnv {
-  const need = (name: string): string => {
-    const value = env[name]?.trim();
-    if (!value)
-      throw new Error(`${name} is not set: this action runs only as a step of a GitHub Actions job`);
-    return value;
-  };
-  const [owner, repo, ...rest] = need('GITHUB_REPOSITORY').split('/');
-  if (!owner || !repo || rest.length > 0) {
-    throw new Error(`GITHUB_REPOSITORY must look like owner/name, not "${env.GITHUB_REPOSITORY}"`);
-  }
+  const need = (name: string): string => requireRunnerVariable(env, name);
+  const repository = runnerRepository(env);
   const server = env.GITHUB_SERVER_URL?.trim() || 'https://github.com';
   const runId = env.GITHUB_RUN_ID?.trim();
   return {
     workspace: need('GITHUB_WORKSPACE'),
     temp: need('RUNNER_TEMP'),
-    repository: { owner, repo },
+    repository,
     apiUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com',
-    ...(runId ? { jobUrl: `${server}/${owner}/${repo}/actions/runs/${runId}` } : {}),
+    ...(runId ? { jobUrl: `${server}/${repository.owner}/${repository.repo}/actions/runs/${runId}` } : {}),
     behindProxy: ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) =>
       Boolean(env[name]),
     ),

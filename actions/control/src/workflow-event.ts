@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { actionOf, repoOfPayload } from '../../../app/core/event-fields.js';
 import type { RepoRef } from '../../../app/runs/run.js';
 import type { DeliveryInput } from '../../../app/store/store.js';
+import { requireRunnerVariable, runnerRepository } from '../../../app/runners/runner-env.js';
 
 /** What the Actions runner tells a step about its workflow run. */
 export interface RunnerEnv {
@@ -19,20 +20,12 @@ export interface RunnerEnv {
 }
 
 export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
-  const need = (name: string): string => {
-    const value = env[name]?.trim();
-    if (!value)
-      throw new Error(`${name} is not set: this action runs only as a step of a GitHub Actions job`);
-    return value;
-  };
-  const [owner, repo, ...rest] = need('GITHUB_REPOSITORY').split('/');
-  if (!owner || !repo || rest.length > 0) {
-    throw new Error(`GITHUB_REPOSITORY must look like owner/name, not "${env.GITHUB_REPOSITORY}"`);
-  }
+  const need = (name: string): string => requireRunnerVariable(env, name);
+  const repository = runnerRepository(env);
   return {
     eventName: need('GITHUB_EVENT_NAME'),
     eventPath: need('GITHUB_EVENT_PATH'),
-    repository: { owner, repo },
+    repository,
     runId: need('GITHUB_RUN_ID'),
     runAttempt: env.GITHUB_RUN_ATTEMPT?.trim() || '1',
     apiUrl: env.GITHUB_API_URL?.trim() || 'https://api.github.com',
