@@ -9,7 +9,8 @@ import type { AutodevConfig } from '../config/config-schema.js';
 import { needsSweep, recoveryPolicy, retryEvents, timeoutEvents } from '../dispatch/recovery.js';
 import { nextStep, waveOutcomeEvents } from '../dispatch/wave-outcome.js';
 import { finishRun, isTransient } from '../finish/finish-run.js';
-import { type IntegrationSource, unreportedIntegrations } from '../finish/integration-source.js';
+import type { IntegrationSource } from '../finish/integration-source.js';
+import { stateBranchIntegrations } from '../finish/state-branch-integrations.js';
 import type { Reviewer } from '../finish/reviewer.js';
 import { type Plan, type Planner, PlanningError } from '../planner/planner.js';
 import { FINAL_RUN_STATES, type RepoRef, type Run, type RunTrigger } from '../runs/run.js';
@@ -273,7 +274,7 @@ export class RunService {
     try {
       events = await finishRun(
         {
-          integrations: this.deps.integrations ?? unreportedIntegrations,
+          integrations: this.deps.integrations ?? stateBranchIntegrations(scope.scm),
           reviewer: this.deps.reviewer,
           log: this.deps.log,
         },

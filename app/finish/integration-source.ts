@@ -1,8 +1,7 @@
 /**
- * Where finishing learns how each wave was integrated. The integrate job (app/integrate/) reports
- * through its workflow artifact; until the control plane can read artifacts, results come from an
- * injected IntegrationSource. The default reads nothing, and the pull request then says integration
- * results were not reported rather than claiming anything.
+ * Where finishing learns how each wave was integrated. The integrate job (app/integrate/) publishes its
+ * result on the state branch (state-branch-integrations.ts, the default source); a wave nobody reported
+ * on makes the pull request say so rather than claim anything.
  */
 import type { GateResult } from '../agents/task-result.js';
 import type { Run } from '../runs/run.js';

@@ -8,7 +8,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IntegrationSource } from '../../app/finish/integration-source.js';
 import { modelReviewer } from '../../app/finish/reviewer.js';
 import { type CompletionModel, SCRIPTED_USAGE } from '../../app/models/completion-model.js';
 import { ScriptedPlanner } from '../../app/planner/scripted-planner.js';
@@ -121,18 +120,15 @@ let app: AppHarness | undefined;
 let emulator: RunnerEmulator | undefined;
 const stepFailures: string[] = [];
 
-/** The integrate job's reports, read where the emulator keeps them (GitHub would have the artifact). */
-const integrations: IntegrationSource = {
-  forWave: async (run, wave) => emulator?.integrations.get(`${run.id}/${wave}`) ?? null,
-};
-
 /** The database outlives any one app process, as a real deployment's would. */
 function startApp(): Promise<AppHarness> {
   return startAppHarness({
     github,
     store,
     planner,
-    app: { reviewer: modelReviewer(reviewModel), integrations, worker: { sweepEveryMs: 3_600_000 } },
+    // No integration source is injected: the integrate job publishes its result on the state branch
+    // and the app reads it from there, as in production.
+    app: { reviewer: modelReviewer(reviewModel), worker: { sweepEveryMs: 3_600_000 } },
   });
 }
 
@@ -242,6 +238,10 @@ function expectFinished(run: Run, issue: number): void {
   const body = repo.issues.find((i) => i.number === pull.number)!.body!;
   expect(body).toContain(`Closes #${issue}`);
   expect(body).toMatch(/`npm test` \| 0 \| ✅ passed/);
+  // The integrate jobs reported every task merged, so their branches were cleaned up.
+  expect(Object.keys(repo.refs).filter((ref) => ref.startsWith(`refs/heads/autodev/${run.id}/t`))).toEqual(
+    [],
+  );
 
   const progress = commentsOn(github, TARGET, issue).filter((c) => c.user === 'autodev[bot]');
   expect(progress).toHaveLength(1);

@@ -334,7 +334,10 @@ describe('autodev run on a local repository', () => {
     const { id, run } = await onlyRun(ws.repo);
     expect(err.join('')).toContain(`autodev run: run ${id} was cancelled: Cancelled by @`);
     expect(run.state).toBe('cancelled');
-    expect(run.tasks.map((t) => t.state)).toEqual(['succeeded', 'skipped', 'skipped']);
+    // No task started after the cancel; the one under way either finished first or was stopped,
+    // depending on how far it got — both are fine, a task left running is not.
+    expect(run.tasks.slice(1).map((t) => t.state)).toEqual(['skipped', 'skipped']);
+    expect(['succeeded', 'failed', 'skipped']).toContain(run.tasks[0]!.state);
     await expectCheckoutUntouched(ws.repo, head);
   });
 });

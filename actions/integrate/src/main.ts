@@ -5,10 +5,13 @@
  * fails when a conflict stayed unresolved or a gate failed on the integrated tree.
  */
 import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactDeep } from '../../../app/agent-task/redacting-log.js';
+import { publishIntegration } from '../../../app/finish/state-branch-integrations.js';
 import { runIntegrationJob } from '../../../app/integrate/integration-job.js';
+import { GitHubScm } from '../../../app/scm/github-scm.js';
 import { redactSecrets, secretValuesFromEnv } from '../../../app/workspace/redact.js';
 import { readRunnerEnv } from '../../agent/src/job-inputs.js';
 import { actionsLog } from '../../control/src/actions-log.js';
@@ -17,6 +20,15 @@ import { integrationProblem, renderSummary } from './render-summary.js';
 
 export function resultPath(temp: string, wave: number): string {
   return join(temp, `autodev-integration-${wave}.json`);
+}
+
+function githubScm(token: string, runner: { apiUrl: string; behindProxy: boolean }): GitHubScm {
+  const octokit = getOctokit(token, {
+    baseUrl: runner.apiUrl,
+    // As in the agent action: the platform's fetch unless only @actions/github's honours a proxy.
+    ...(runner.behindProxy ? {} : { request: { fetch: globalThis.fetch } }),
+  });
+  return new GitHubScm({ request: (route, parameters) => octokit.request(route, parameters) });
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -36,6 +48,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       redact,
     );
     await writeFile(resultPath(runner.temp, inputs.wave), `${JSON.stringify(result, null, 2)}\n`);
+    // The control plane reads the result from the state branch when it finishes the run.
+    await publishIntegration(githubScm(token, runner), runner.repository, inputs.wave, result).catch(
+      (error: unknown) => core.warning(redact(`could not publish the integration result: ${String(error)}`)),
+    );
     core.setOutput('result', JSON.stringify(result));
     if (env.GITHUB_STEP_SUMMARY)
       await core.summary.addRaw(redact(renderSummary(inputs.wave, result))).write();
