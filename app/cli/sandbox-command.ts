@@ -13,6 +13,9 @@ import {
   type SimulatorSeed,
 } from '../../test/sandbox/github-simulator.js';
 import { withAgentsWorkflow } from '../../test/sandbox/simulator-seed.js';
+import { demoReviewModel, seedGitRepository, writeDemoAgentScript } from '../../test/sandbox/demo-agents.js';
+import { type RunnerEmulator, startRunnerEmulator } from '../../test/sandbox/runner-emulator.js';
+import { modelReviewer } from '../finish/reviewer.js';
 import { outlinePlanner } from '../planner/scripted-planner.js';
 import { type LocalAppServer, startLocalAppServer } from '../runtime/local-app-server.js';
 import { openStore } from '../store/open-store.js';
@@ -23,6 +26,8 @@ export interface Sandbox {
   github: GitHubSimulator;
   app: LocalAppServer;
   store: Store;
+  /** Runs dispatched agent jobs with scripted agents, as GitHub Actions would (absent with agents: false). */
+  runner?: RunnerEmulator;
   close(): Promise<void>;
 }
 
@@ -32,6 +37,8 @@ export async function startSandbox(options: {
   githubPort?: number;
   secret: string;
   logLevel?: 'info' | 'warn' | 'fatal';
+  /** Run the agent jobs the app dispatches (default true); the first seeded repository gets them. */
+  agents?: boolean;
 }): Promise<Sandbox> {
   const root = packageRoot();
   const seedFile = options.seedFile ?? join(root, 'test', 'fixtures', 'sandbox', 'seed.json');
@@ -44,10 +51,8 @@ export async function startSandbox(options: {
     );
   }
   const workflow = await readFile(join(root, '.github', 'workflows', 'autodev-agents.yml'), 'utf8');
-  const github = await startGitHubSimulator({
-    seed: withAgentsWorkflow(seed, workflow),
-    port: options.githubPort ?? 0,
-  });
+  const served = withAgentsWorkflow(seed, workflow);
+  const github = await startGitHubSimulator({ seed: served, port: options.githubPort ?? 0 });
   const store = await openStore({ dataDir: 'memory://' });
   // A throwaway key: the simulator accepts any well-formed app JWT.
   const { privateKey } = generateKeyPairSync('rsa', {
@@ -62,13 +67,27 @@ export async function startSandbox(options: {
     appId: seed.app?.id ?? 1,
     port: options.port ?? 0,
     logLevel: options.logLevel ?? 'info',
-    app: { store, planner: outlinePlanner },
+    app: { store, planner: outlinePlanner, reviewer: modelReviewer(demoReviewModel) },
   });
+  const target = served.repositories[0];
+  const runner =
+    options.agents === false || !target
+      ? undefined
+      : startRunnerEmulator({
+          github,
+          appWebhookUrl: app.webhookUrl,
+          secret: options.secret,
+          repo: { owner: target.owner, repo: target.name, installationId: seed.installationId ?? 1 },
+          bareRepoPath: await seedGitRepository(target.files ?? {}, target.defaultBranch ?? 'main'),
+          agentScript: await writeDemoAgentScript(),
+        });
   return {
     github,
     app,
     store,
+    ...(runner ? { runner } : {}),
     async close() {
+      await runner?.stop();
       await app.close();
       await github.close();
       await store.close();
@@ -106,7 +125,10 @@ export async function sandboxCommand(args: string[]): Promise<number> {
       `  npx autodev deliver issues ${join(fixtures, 'issue-labeled.json')}`,
       `  curl -s ${url}/_sandbox/state`,
       '',
-      'Ctrl-C stops both.',
+      'A runner emulator plays GitHub Actions for the first repository: it runs the agent and integrate',
+      'jobs the app dispatches with scripted agents, so a run ends in a reviewed pull request.',
+      '',
+      'Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );

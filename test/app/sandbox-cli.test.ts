@@ -102,6 +102,26 @@ describe('autodev deliver into the sandbox', () => {
     for (const command of ['start', 'sandbox', 'deliver']) expect(help.out).toContain(`autodev ${command}`);
   });
 
+  it("the runner emulator carries the labelled issue's run to one reviewed pull request", async () => {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && repo().pulls.length === 0) {
+      await sandbox.runner?.idle();
+      await sandbox.app.runtime.worker.idle();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const [pull] = repo().pulls;
+    expect(pull?.head).toMatch(/^autodev\/[a-z0-9]+\/integration$/);
+    expect(repo().reviews.filter((r) => r.pullNumber === pull!.number)).toHaveLength(1);
+    const head = repo().commits[repo().refs[`refs/heads/${pull!.head}`]!]!;
+    expect(
+      Object.keys(head.files)
+        .filter((p) => p.startsWith('docs/autodev/'))
+        .sort(),
+    ).toEqual(['docs/autodev/t1.md', 'docs/autodev/t2.md', 'docs/autodev/t3.md']);
+    const progress = repo().comments.find((c) => c.issueNumber === 1 && c.user === 'autodev[bot]')!;
+    expect(progress.body).toContain('Succeeded');
+  }, 120_000);
+
   it("made no call outside GitHub's OpenAPI description", () => {
     expect(sandbox.github.violations).toEqual([]);
   });

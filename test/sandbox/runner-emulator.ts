@@ -10,9 +10,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { WaveIntegration } from '../../app/finish/integration-source.js';
+import { packageRoot } from '../../app/cli/repo-root.js';
 import { createSemaphore, runBundledAction } from '../../app/runners/local-runner.js';
 import { integrationBranchName, taskBranchName } from '../../app/workspace/git-worktrees.js';
 import { workflowRunCompleted } from '../support/event-payloads.js';
@@ -30,7 +30,8 @@ import {
 
 const execute = promisify(execFile);
 const AGENTS_WORKFLOW = '.github/workflows/autodev-agents.yml';
-const ACTIONS_ROOT = new URL('../../actions/', import.meta.url);
+/** The package's actions/ folder, found the same way from test/sandbox/ and from the compiled lib/. */
+const ACTIONS_ROOT = join(packageRoot(import.meta.url), 'actions');
 
 export interface RunnerEmulatorOptions {
   github: GitHubSimulator;
@@ -121,7 +122,7 @@ export function startRunnerEmulator(options: RunnerEmulatorOptions): RunnerEmula
     const sha = await git(workspace, 'rev-parse', 'HEAD');
     aliasCommit(repo, sha, resolveCommit(repo, repo.defaultBranch) ?? '');
     const step = await runBundledAction({
-      actionDir: fileURLToPath(new URL(action, ACTIONS_ROOT)),
+      actionDir: join(ACTIONS_ROOT, action),
       inputs,
       env: { AUTODEV_AGENT_SCRIPT: options.agentScript },
       runner: {
