@@ -3,15 +3,11 @@ import type { GateResult } from '../../app/agents/task-result.js';
 import type { WaveIntegration } from '../../app/finish/integration-source.js';
 import type { WaveReport } from '../../app/finish/render-pull-request.js';
 import type { Run, Task } from '../../app/runs/run.js';
+import { aTask, at } from '../support/run-builders.js';
 
-const at = (time: string) => `2025-01-15T${time}Z`;
-
+/** A task that finished well, with its job log; `extra` overrides any field. */
 function task(id: string, title: string, extra: Partial<Task> = {}): Task {
-  return {
-    id,
-    title,
-    role: 'coder',
-    dependsOn: [],
+  return aTask(id, title, {
     state: 'succeeded',
     links: { jobLog: `https://github.com/acme/web/actions/runs/900/job/${id}` },
     tokens: 1000,
@@ -19,7 +15,7 @@ function task(id: string, title: string, extra: Partial<Task> = {}): Task {
     startedAt: at('10:01:00'),
     finishedAt: at('10:04:30'),
     ...extra,
-  };
+  });
 }
 
 /** Three tasks over two waves: `api` and `ui` first, then `e2e` after `api`. */

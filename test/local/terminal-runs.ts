@@ -1,23 +1,10 @@
 /** Local runs in every state, with fixed times and waves, for the terminal view's golden files. */
 import type { Run, RunState, Task } from '../../app/runs/run.js';
+import { aTask, at, FIXED_NOW } from '../support/run-builders.js';
 
-export const NOW = new Date('2025-01-15T10:12:34Z');
+export const NOW = FIXED_NOW;
 
-const at = (time: string) => `2025-01-15T${time}Z`;
-
-function task(id: string, title: string, extra: Partial<Task> = {}): Task {
-  return {
-    id,
-    title,
-    role: 'coder',
-    dependsOn: [],
-    state: 'queued',
-    links: {},
-    tokens: 0,
-    costUsd: 0,
-    ...extra,
-  };
-}
+const task = aTask;
 
 const done = (id: string, title: string, n: number, start: string, end: string, extra: Partial<Task> = {}) =>
   task(id, title, {

@@ -1,23 +1,10 @@
 /** One Run per state, with fixed timestamps, for the progress-comment golden files. */
 import type { PlanSummary, Run, RunState, Task } from '../../app/runs/run.js';
+import { aTask, at, FIXED_NOW } from '../support/run-builders.js';
 
-export const NOW = new Date('2025-01-15T10:12:34Z');
+export const NOW = FIXED_NOW;
 
-const at = (time: string) => `2025-01-15T${time}Z`;
-
-function task(id: string, title: string, extra: Partial<Task> = {}): Task {
-  return {
-    id,
-    title,
-    role: 'coder',
-    dependsOn: [],
-    state: 'queued',
-    links: {},
-    tokens: 0,
-    costUsd: 0,
-    ...extra,
-  };
-}
+const task = aTask;
 
 function run(state: RunState, extra: Partial<Run> = {}): Run {
   return {
