@@ -16,7 +16,7 @@ import type { AutodevConfig } from '../config/config-schema.js';
 import type { Log } from '../core/logger.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { RunBudget } from '../models/run-budget.js';
-import type { RepoRef } from '../runs/run.js';
+import type { AgentRole, RepoRef } from '../runs/run.js';
 import { GitHubScm } from '../scm/github-scm.js';
 import { createWorkspace } from '../workspace/sandboxed-workspace.js';
 import { integrationBranchName, taskBranchName } from '../workspace/git-worktrees.js';
@@ -24,6 +24,7 @@ import { WorktreeManager } from '../workspace/worktree-manager.js';
 import { GitPublishError, resolveCommit } from './commit-and-push.js';
 import { runAgentTask } from './run-agent-task.js';
 import { agentTaskFromPlan, parsePlanFile } from './task-from-plan.js';
+import { parseJobId } from '../dispatch/job-names.js';
 
 /** Test and demo only: a JSON file of scripted attempts that selects the `scripted` backend. */
 export const AGENT_SCRIPT_VARIABLE = 'AUTODEV_AGENT_SCRIPT';
@@ -63,8 +64,10 @@ export async function runAgentJob(
   });
   const plan = parsePlanFile(planText, planPath);
   const task = agentTaskFromPlan(plan, options.runId, options.taskId);
-  const reassignedTo = plan.tasks.find((t) => t.id === options.taskId)?.backend;
-  const config = await readConfig(options.workspace);
+  const { taskId, candidate } = parseJobId(options.taskId);
+  const reassignedTo = plan.tasks.find((t) => t.id === taskId)?.backend;
+  const contest = contenderConfig(await readConfig(options.workspace), task.role, candidate);
+  const config = contest.config;
   const base = await resolveTaskBase(options.workspace, options.runId, options.base);
 
   const octokit = getOctokit(options.token, {
@@ -73,7 +76,11 @@ export async function runAgentJob(
     ...(options.behindProxy ? {} : { request: { fetch: globalThis.fetch } }),
   });
   const backend = backendFor(
-    backendName({ ...options, ...(reassignedTo ? { reassignedTo } : {}) }),
+    backendName({
+      ...options,
+      ...(reassignedTo ? { reassignedTo } : {}),
+      ...(contest.backend ? { contender: contest.backend } : {}),
+    }),
     await backendDeps(options, task, config),
   );
   const result = await runAgentTask(
@@ -132,10 +139,11 @@ export async function readConfig(workspace: string): Promise<AutodevConfig> {
  * after its retries; else `scripted` when AUTODEV_AGENT_SCRIPT is set, `builtin` otherwise.
  */
 export function backendName(
-  options: Pick<AgentJobOptions, 'backend' | 'env'> & { reassignedTo?: string },
+  options: Pick<AgentJobOptions, 'backend' | 'env'> & { reassignedTo?: string; contender?: string },
 ): string {
   if (options.backend) return options.backend;
   if (options.reassignedTo) return options.reassignedTo;
+  if (options.contender) return options.contender;
   return options.env[AGENT_SCRIPT_VARIABLE] ? 'scripted' : 'builtin';
 }
 
@@ -157,10 +165,35 @@ export async function backendDeps(
   };
 }
 
-/** A list of attempts for every task, or an object of lists by task id (one file drives a wave). */
-async function readScript(path: string, taskId: string): Promise<ScriptedAttempt[]> {
+/**
+ * Best-of-N: candidate n of a task runs as `competition.contenders[n - 1]` (wrapping round) says — its
+ * backend, and its model in place of the role's. Without contenders, or for a task run once, the config
+ * is used as it is.
+ */
+export function contenderConfig(
+  config: AutodevConfig,
+  role: AgentRole,
+  candidate: number | undefined,
+): { config: AutodevConfig; backend?: string } {
+  const { contenders } = config.competition;
+  if (candidate === undefined || contenders.length === 0) return { config };
+  const contender = contenders[(candidate - 1) % contenders.length];
+  if (!contender) return { config };
+  return {
+    backend: contender.backend,
+    config: contender.model ? { ...config, models: { ...config.models, [role]: contender.model } } : config,
+  };
+}
+
+/**
+ * A list of attempts for every task, or an object of lists by task id (one file drives a wave). A
+ * best-of-N candidate (`<task>.c<n>`) takes its own entry when the file has one, else its task's.
+ */
+async function readScript(path: string, jobId: string): Promise<ScriptedAttempt[]> {
   const data = JSON.parse(await readFile(path, 'utf8')) as unknown;
-  const attempts = Array.isArray(data) ? data : (data as Record<string, unknown> | null)?.[taskId];
+  const byTask = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : null;
+  const taskId = byTask && Object.hasOwn(byTask, jobId) ? jobId : parseJobId(jobId).taskId;
+  const attempts = Array.isArray(data) ? data : byTask?.[taskId];
   if (!Array.isArray(attempts)) {
     throw new Error(`${AGENT_SCRIPT_VARIABLE} (${path}) has no list of attempts for task ${taskId}`);
   }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AgentTask } from '../agents/agent-backend.js';
+import { parseJobId } from '../dispatch/job-names.js';
 import { AGENT_ROLES } from '../runs/run.js';
 
 const brief = z.object({
@@ -38,6 +39,8 @@ const planFile = z.object({
       dependsOn: z.array(z.string()).default([]),
       /** Set when the control plane reassigned the task to another backend after its retries. */
       backend: z.string().min(1).optional(),
+      /** Best-of-N: this many candidate jobs (`<task>.c1` …) attempt the task in competition. */
+      candidates: z.int().min(2).max(256).optional(),
     }),
   ),
 });
@@ -70,23 +73,33 @@ export function parsePlanFile(text: string, where = 'the plan file'): PlanFile {
 }
 
 /** The slice of the plan one agent needs; `runId` must match the plan's so a stale file is caught. */
-export function agentTaskFromPlan(plan: PlanFile, runId: string, taskId: string): AgentTask {
+export function agentTaskFromPlan(plan: PlanFile, runId: string, jobId: string): AgentTask {
   if (plan.run !== runId) {
     throw new PlanFileError(`the plan file is for run ${plan.run}, but this job runs for run ${runId}`);
   }
-  const task = plan.tasks.find((candidate) => candidate.id === taskId);
+  // A best-of-N candidate (`<task>.c<n>`) does its task's work under its own id: its own branch,
+  // check run and result, so the candidates never collide.
+  const { taskId, candidate } = parseJobId(jobId);
+  const task = plan.tasks.find((entry) => entry.id === (candidate ? taskId : jobId));
   if (!task) {
-    const known = plan.tasks.map((candidate) => candidate.id).join(', ') || 'none';
-    throw new PlanFileError(`run ${runId} has no task \`${taskId}\` (its tasks: ${known})`);
+    const known = plan.tasks.map((entry) => entry.id).join(', ') || 'none';
+    throw new PlanFileError(`run ${runId} has no task \`${jobId}\` (its tasks: ${known})`);
+  }
+  if (candidate !== undefined && candidate > (task.candidates ?? 0)) {
+    throw new PlanFileError(
+      task.candidates
+        ? `task \`${taskId}\` of run ${runId} has ${task.candidates} candidates; there is no candidate ${candidate}`
+        : `task \`${taskId}\` of run ${runId} runs once, not as competing candidates; use the job id \`${taskId}\``,
+    );
   }
   const summary = plan.plan;
-  const details = summary?.briefs?.[taskId];
+  const details = summary?.briefs?.[task.id];
   const context = [summary?.why, summary?.what, summary?.context]
     .filter((part) => part && part.trim())
     .join('\n\n');
   return {
     runId,
-    taskId,
+    taskId: jobId,
     issueNumber: plan.issue,
     repository: plan.repository,
     title: task.title,

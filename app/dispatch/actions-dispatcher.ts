@@ -11,6 +11,7 @@ import type { Run, RepoRef, Task } from '../runs/run.js';
 import type { RunEvent } from '../runs/transitions.js';
 import { type Scm, ScmError } from '../scm/scm.js';
 import { STATE_BRANCH, STATE_ROOT } from '../store/state-branch-files.js';
+import { jobIdsOf } from './job-names.js';
 import { readyTasks } from './wave-outcome.js';
 
 export const MATRIX_LIMIT = 256;
@@ -19,12 +20,6 @@ const INPUTS_LIMIT = 65_535;
 /** Beside the rest of autodev's state on the state branch (see state-branch-files.ts). */
 export function planPath(runId: string): string {
   return `${STATE_ROOT}/plans/${runId}.json`;
-}
-
-export function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export function dispatchInputs(
@@ -66,6 +61,7 @@ export function planDocument(run: Run): object {
       dependsOn: t.dependsOn,
       // A task reassigned after its retries names the agent backend its job must use.
       ...(t.reassignedTo ? { backend: t.reassignedTo } : {}),
+      ...(candidatesOf(run, t) > 1 ? { candidates: candidatesOf(run, t) } : {}),
     })),
   };
 }
@@ -92,10 +88,52 @@ async function publishPlan(scm: Scm, run: Run, base: string): Promise<void> {
   throw new DispatchError(`The plan file ${planPath(run.id)} on ${STATE_BRANCH} kept changing; try /retry.`);
 }
 
-function backendOf(config: AutodevConfig, task: Task): string {
+/**
+ * Best-of-N candidates the plan gave the task. A task reassigned after its retries runs once: the
+ * competition already had its chance, and the reassigned backend is the one that must try now.
+ */
+export function candidatesOf(run: Run, task: Task): number {
+  if (task.reassignedTo) return 1;
+  return Math.max(1, run.plan?.briefs?.[task.id]?.candidates ?? 1);
+}
+
+/**
+ * Groups of tasks of at most `limit` matrix jobs each. A task's candidates stay in one group: the
+ * integrate job of their workflow run judges them together.
+ */
+export function chunkByJobs(run: Run, tasks: Task[], limit = MATRIX_LIMIT): Task[][] {
+  const groups: Task[][] = [];
+  let current: Task[] = [];
+  let jobs = 0;
+  for (const task of tasks) {
+    const size = Math.min(candidatesOf(run, task), limit);
+    if (jobs + size > limit && current.length > 0) {
+      groups.push(current);
+      current = [];
+      jobs = 0;
+    }
+    current.push(task);
+    jobs += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+function backendOf(config: AutodevConfig, run: Run, task: Task): string {
   if (task.reassignedTo) return task.reassignedTo;
   const choice = config.models[task.role] ?? config.models.default;
-  return `${choice.provider}/${choice.model}`;
+  const usual = `${choice.provider}/${choice.model}`;
+  const n = candidatesOf(run, task);
+  if (n <= 1) return usual;
+  const { contenders } = config.competition;
+  const names = Array.from({ length: n }, (_, i) => {
+    const contender = contenders.length > 0 ? contenders[i % contenders.length] : undefined;
+    if (!contender) return usual;
+    return contender.model
+      ? `${contender.backend} ${contender.model.provider}/${contender.model.model}`
+      : contender.backend;
+  });
+  return `best of ${n}: ${names.join(', ')}`;
 }
 
 function whyNotDispatched(error: unknown, workflow: string, ref: string, repo: RepoRef): DispatchError {
@@ -123,14 +161,16 @@ export class ActionsDispatcher implements Dispatcher {
 
     const number = (run.waves?.length ?? 0) + 1;
     const workflowRuns: { id: number; url: string; taskIds: string[] }[] = [];
-    for (const group of chunk(ready, MATRIX_LIMIT)) {
+    for (const group of chunkByJobs(run, ready)) {
       const taskIds = group.map((t) => t.id);
+      // The matrix: one job per task, or one per candidate of a best-of-N task.
+      const jobIds = group.flatMap((t) => jobIdsOf(t.id, candidatesOf(run, t)));
       try {
         const started = await scm.dispatchWorkflow(
           run.repo,
           config.dispatch.workflow,
           ref,
-          dispatchInputs(run, number, taskIds, config),
+          dispatchInputs(run, number, jobIds, config),
         );
         workflowRuns.push({ id: started.runId, url: started.url, taskIds });
       } catch (error) {
@@ -155,7 +195,7 @@ export class ActionsDispatcher implements Dispatcher {
         type: 'task-started',
         taskId: task.id,
         agent: `${task.role}-${n}`,
-        backend: backendOf(config, task),
+        backend: backendOf(config, run, task),
         at,
         ...(url ? { links: { jobLog: url } } : {}),
       });

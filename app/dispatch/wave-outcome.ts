@@ -5,7 +5,7 @@
 import type { Run, Task } from '../runs/run.js';
 import type { RunEvent } from '../runs/transitions.js';
 import type { WorkflowJob } from '../scm/scm.js';
-import { taskIdOfJob } from './job-names.js';
+import { parseJobId, taskIdOfJob } from './job-names.js';
 
 /** Queued tasks whose dependencies have all succeeded and whose retry backoff (if any) is over at `now`. */
 export function readyTasks(run: Run, now: Date = new Date()): Task[] {
@@ -38,24 +38,38 @@ export function waveOutcomeEvents(
   const workflowRun = run.waves?.flatMap((w) => w.workflowRuns).find((r) => r.id === workflowRunId);
   // Already recorded (a redelivery), or timed out by the sweep: a late report must not speak for a retry.
   if (!workflowRun || workflowRun.completedAt) return [];
-  const jobFor = new Map<string, WorkflowJob>();
+  // A best-of-N task has one job per candidate (`<task>.c<n>`): it succeeded when any of them did.
+  const jobsOf = new Map<string, WorkflowJob[]>();
   for (const job of jobs) {
     const id = taskIdOfJob(job.name);
-    if (id !== null) jobFor.set(id, job);
+    if (id === null) continue;
+    const { taskId } = parseJobId(id);
+    jobsOf.set(taskId, [...(jobsOf.get(taskId) ?? []), job]);
   }
   const events: RunEvent[] = [];
   const failed = new Set(run.tasks.filter((t) => t.state === 'failed').map((t) => t.id));
   for (const taskId of workflowRun.taskIds) {
     const task = run.tasks.find((t) => t.id === taskId);
     if (!task || task.state !== 'running' || latestWorkflowRunOf(run, taskId) !== workflowRunId) continue;
-    const job = jobFor.get(taskId);
-    if (job?.conclusion === 'success') {
-      events.push({ type: 'task-finished', taskId, state: 'succeeded', at, links: { jobLog: job.url } });
+    const taskJobs = jobsOf.get(taskId) ?? [];
+    const succeeded = taskJobs.find((j) => j.conclusion === 'success');
+    if (succeeded) {
+      events.push({
+        type: 'task-finished',
+        taskId,
+        state: 'succeeded',
+        at,
+        links: { jobLog: succeeded.url },
+      });
       continue;
     }
-    const reason = job
-      ? `its job ended ${job.conclusion ?? 'without a conclusion'}`
-      : 'the workflow run ended without a job for this task';
+    const job = taskJobs[0];
+    const reason =
+      taskJobs.length > 1
+        ? `none of its ${taskJobs.length} candidates' jobs succeeded (${taskJobs.map((j) => j.conclusion ?? 'no conclusion').join(', ')})`
+        : job
+          ? `its job ended ${job.conclusion ?? 'without a conclusion'}`
+          : 'the workflow run ended without a job for this task';
     events.push({
       type: 'task-finished',
       taskId,

@@ -210,7 +210,9 @@ async function deleteMergedBranches(
       continue;
     }
     try {
-      await scm.deleteBranch(run.repo, taskBranchName(run.id, task.id));
+      // A best-of-N task's work was on its winning candidate's branch.
+      const winner = merges.get(task.id)?.competition?.winner;
+      await scm.deleteBranch(run.repo, taskBranchName(run.id, winner ?? task.id));
     } catch (error) {
       deps.log.warn({ runId: run.id, taskId: task.id, err: error }, 'could not delete a task branch');
       failed.push(task.id);

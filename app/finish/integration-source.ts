@@ -14,6 +14,8 @@ export interface TaskMerge {
   /** Files that conflicted (resolved or not). */
   files?: string[];
   note?: string;
+  /** Best-of-N: which candidate (`<task>.c<n>`) won and why; the losers' branches deleted. */
+  competition?: { winner?: string; reason: string; deleted?: string[] };
 }
 
 /**

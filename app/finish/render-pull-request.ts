@@ -228,9 +228,10 @@ function mergeLine(run: Run, merge: TaskMerge): string {
     : '';
   const more = (merge.files?.length ?? 0) > 20 ? ` and ${(merge.files?.length ?? 0) - 20} more` : '';
   const note = merge.note ? ` (${escapeText(merge.note, 300)})` : '';
+  const contest = merge.competition ? ` — best of N: ${escapeText(merge.competition.reason, 300)}` : '';
   const branch =
     merge.status === 'conflicted' ? ` · branch ${codeSpan(taskBranchName(run.id, merge.taskId), 120)}` : '';
-  return `${codeSpan(merge.taskId)}: ${MERGE_LABELS[merge.status]}${files}${more}${note}${branch}`;
+  return `${codeSpan(merge.taskId)}: ${MERGE_LABELS[merge.status]}${files}${more}${note}${contest}${branch}`;
 }
 
 function gates(integrations: readonly WaveReport[]): string[] {

@@ -27,6 +27,14 @@ import { integratorTask, readConflictedFiles, type TaskIntent } from './conflict
 import * as gitOps from './integration-git.js';
 import { mergeMessage } from './merge-message.js';
 import { mergeOrder } from './merge-order.js';
+import {
+  competitionReport,
+  deleteLosers,
+  judge,
+  measureCandidates,
+  type CandidateBranch,
+  type CompetitionReport,
+} from './competition.js';
 import { resolveConflict } from './resolve-conflict.js';
 
 export interface IntegrationTask {
@@ -37,6 +45,8 @@ export interface IntegrationTask {
   /** The branch holding the task's work, usually `autodev/<run>/<task-id>`. */
   branch: string;
   dependsOn: string[];
+  /** Best-of-N: the competing candidates' branches; the winner's is merged instead of `branch`. */
+  candidates?: CandidateBranch[];
 }
 
 /** The feature the wave belongs to, as the plan file tells it; the integrator's prompt needs it. */
@@ -61,6 +71,8 @@ export interface TaskMergeResult {
   note?: string;
   /** The gates run on the integrator's resolution, when it got that far. */
   gates?: GateResult[];
+  /** Best-of-N: how the candidates were judged, which won and why. */
+  competition?: CompetitionReport;
 }
 
 export interface IntegrationResult {
@@ -125,7 +137,10 @@ export async function integrateWave(
   const branch = integrationBranchName(input.runId);
 
   // One round trip tells which branches exist, one more fetches them all.
-  const heads = await gitOps.remoteHeads(input.repoPath, remote, [branch, ...ordered.map((t) => t.branch)]);
+  const heads = await gitOps.remoteHeads(input.repoPath, remote, [
+    branch,
+    ...ordered.flatMap((t) => [t.branch, ...(t.candidates ?? []).map((c) => c.branch)]),
+  ]);
   await gitOps.fetchBranches(input.repoPath, remote, [...heads.keys()]);
   const remoteHead = heads.get(branch);
   // No taskId: the worktree is on the integration branch, reused when the repository already has it.
@@ -148,7 +163,9 @@ export async function integrateWave(
     const setup = await runSetup(state.workspace, input.config.setup);
     const merges: TaskMergeResult[] = [];
     for (const task of ordered) {
-      const merge = await mergeTask(deps, input, state, task);
+      const merge = task.candidates?.length
+        ? await mergeCompetition(deps, input, state, task, task.candidates)
+        : await mergeTask(deps, input, state, task);
       if (merge.status === 'missing' || merge.status === 'conflicted') state.notMerged.add(task.taskId);
       log.info({ task: task.taskId, status: merge.status }, merge.note ?? `${task.taskId} ${merge.status}`);
       merges.push(merge);
@@ -167,6 +184,41 @@ export async function integrateWave(
       .remove()
       .catch((error: unknown) => log.warn({ err: String(error) }, 'could not remove the worktree'));
   }
+}
+
+/** Judges a best-of-N task's candidates, merges the winner, then deletes the losers' branches. */
+async function mergeCompetition(
+  deps: IntegrateWaveDeps,
+  input: IntegrateWaveInput,
+  state: WaveState,
+  task: IntegrationTask,
+  candidates: CandidateBranch[],
+): Promise<TaskMergeResult> {
+  const measured = await measureCandidates({
+    dir: state.dir,
+    remote: state.remote,
+    runId: input.runId,
+    taskId: task.taskId,
+    base: 'HEAD',
+    heads: state.heads,
+    candidates,
+    config: input.config,
+  });
+  const judgement = judge(measured);
+  state.log.info({ task: task.taskId, winner: judgement.winner?.candidateId }, judgement.reason);
+  if (!judgement.winner) {
+    // Every candidate's branch stays (none exists, or a person should look): nothing is deleted.
+    return {
+      taskId: task.taskId,
+      status: 'missing',
+      competition: competitionReport(judgement, []),
+    };
+  }
+  const merge = await mergeTask(deps, input, state, { ...task, branch: judgement.winner.result.branch });
+  const won = merge.status === 'merged' || merge.status === 'resolved';
+  // A winner that could not be merged leaves the others for a person (or a /retry) to fall back on.
+  const deleted = won ? await deleteLosers(input.repoPath, state.remote, measured) : [];
+  return { ...merge, competition: competitionReport(judgement, deleted) };
 }
 
 async function mergeTask(

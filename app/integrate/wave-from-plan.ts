@@ -5,6 +5,7 @@
 import type { PlanFile } from '../agent-task/task-from-plan.js';
 import { PlanFileError } from '../agent-task/task-from-plan.js';
 import { computeWaves } from '../planning/task-graph.js';
+import { jobIdsOf, parseJobId } from '../dispatch/job-names.js';
 import { taskBranchName } from '../workspace/git-worktrees.js';
 import type { IntegrationPlan, IntegrationTask } from './integrate-wave.js';
 
@@ -24,14 +25,16 @@ export function waveTasks(
   }
   let tasks: PlanFile['tasks'];
   if (taskIds && taskIds.length > 0) {
-    const unknown = taskIds.filter((id) => !plan.tasks.some((task) => task.id === id));
+    // The workflow's `tasks` input lists matrix jobs: a best-of-N task once per candidate.
+    const ids = [...new Set(taskIds.map((id) => parseJobId(id).taskId))];
+    const unknown = ids.filter((id) => !plan.tasks.some((task) => task.id === id));
     if (unknown.length > 0) {
       const known = plan.tasks.map((task) => task.id).join(', ') || 'none';
       throw new PlanFileError(
         `run ${runId} has no task ${unknown.map((id) => `\`${id}\``).join(', ')} (its tasks: ${known})`,
       );
     }
-    tasks = plan.tasks.filter((task) => taskIds.includes(task.id));
+    tasks = plan.tasks.filter((task) => ids.includes(task.id));
   } else {
     const waves = computeWaves(plan.tasks);
     const level = waves[wave - 1];
@@ -49,6 +52,14 @@ export function waveTasks(
       acceptance: brief?.acceptance ?? [],
       branch: taskBranchName(runId, task.id),
       dependsOn: task.dependsOn,
+      ...(task.candidates && task.candidates > 1
+        ? {
+            candidates: jobIdsOf(task.id, task.candidates).map((candidateId) => ({
+              candidateId,
+              branch: taskBranchName(runId, candidateId),
+            })),
+          }
+        : {}),
     };
   });
 }

@@ -72,13 +72,14 @@ export function toPlanSummary(plan: Plan): PlanSummary {
   // fromEntries defines own keys, so even a task named "__proto__" cannot reach the prototype.
   const briefs = Object.fromEntries(
     plan.tasks.flatMap((task): [string, TaskBrief][] =>
-      task.description === undefined
+      // A task run as competing candidates needs its brief even without a description: it says how many.
+      task.description === undefined && (task.candidates ?? 1) <= 1
         ? []
         : [
             [
               task.id,
               {
-                description: task.description,
+                description: task.description ?? '',
                 files: [...(task.files ?? [])],
                 acceptance: [...(task.acceptance ?? [])],
                 estimateMinutes: task.estimateMinutes ?? 0,

@@ -45,9 +45,12 @@ export function branchInUsePath(message: string): string | undefined {
 /** Run ids are the 10 base-36 characters of newRunId; accept the task-id alphabet to stay lenient. */
 const RUN_ID_PATTERN = TASK_ID_PATTERN;
 
+/** A best-of-N candidate's job id, `<task>.c<n>` (see app/dispatch/job-names.ts), names a branch too. */
+const CANDIDATE_SUFFIX = /\.c[1-9]\d{0,2}$/;
+
 export function invalidIdReason(kind: 'run' | 'task', id: string): string | undefined {
   const pattern = kind === 'run' ? RUN_ID_PATTERN : TASK_ID_PATTERN;
-  if (pattern.test(id)) return undefined;
+  if (pattern.test(kind === 'task' ? id.replace(CANDIDATE_SUFFIX, '') : id)) return undefined;
   return `The ${kind} id ${JSON.stringify(id)} cannot be part of a branch name: use 1–40 lowercase letters, digits and hyphens, starting with a letter or digit.`;
 }
 

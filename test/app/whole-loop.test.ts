@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { modelReviewer } from '../../app/finish/reviewer.js';
 import { type CompletionModel, SCRIPTED_USAGE } from '../../app/models/completion-model.js';
 import { ScriptedPlanner } from '../../app/planner/scripted-planner.js';
+import type { Plan } from '../../app/planner/planner.js';
 import type { Run } from '../../app/runs/run.js';
 import { openStore } from '../../app/store/open-store.js';
 import type { Store } from '../../app/store/store.js';
@@ -57,18 +58,26 @@ const seed: SimulatorSeed = {
   ],
 };
 
-/** Three tasks, t3 building on t1: two waves. */
+/** Three tasks, t3 building on t1: two waves. An issue titled "Contest…" gets one best-of-2 task instead. */
 const planner = new ScriptedPlanner([
-  {
-    goal: 'A calculator with add, multiply and square.',
-    acceptanceCriteria: ['npm test passes'],
-    tasks: [
-      { id: 't1', title: 'Add', role: 'coder', dependsOn: [] },
-      { id: 't2', title: 'Multiply', role: 'coder', dependsOn: [] },
-      { id: 't3', title: 'Square via multiply-free add', role: 'coder', dependsOn: ['t1'] },
-    ],
-  },
+  (request) =>
+    request.run.trigger.title.startsWith('Contest')
+      ? {
+          goal: 'A subtract function, written by the better of two agents.',
+          tasks: [{ id: 'sub', title: 'Subtract', role: 'coder', dependsOn: [], candidates: 2 }],
+        }
+      : structuredClone(CALCULATOR),
 ]);
+
+const CALCULATOR = {
+  goal: 'A calculator with add, multiply and square.',
+  acceptanceCriteria: ['npm test passes'],
+  tasks: [
+    { id: 't1', title: 'Add', role: 'coder', dependsOn: [] },
+    { id: 't2', title: 'Multiply', role: 'coder', dependsOn: [] },
+    { id: 't3', title: 'Square via multiply-free add', role: 'coder', dependsOn: ['t1'] },
+  ],
+} satisfies Plan;
 
 /** Each task writes its own module and a test for it; t3 imports t1's module, so wave 2 needs wave 1. */
 const SOURCES: Record<string, { src: string; test: string }> = {
@@ -86,20 +95,23 @@ const SOURCES: Record<string, { src: string; test: string }> = {
   },
 };
 const TEST_HEADER = "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n";
-const agentScript = Object.fromEntries(
-  Object.entries(SOURCES).map(([id, { src, test }]) => [
-    id,
-    [
-      {
-        actions: [
-          { write: `src/${id}.js`, content: src },
-          { write: `test/${id}.test.js`, content: TEST_HEADER + test },
-        ],
-        summary: `wrote ${id}`,
-      },
+const writes = (id: string, src: string, test: string) => [
+  {
+    actions: [
+      { write: `src/${id}.js`, content: src },
+      { write: `test/${id}.test.js`, content: TEST_HEADER + test },
     ],
-  ]),
-);
+    summary: `wrote ${id}`,
+  },
+];
+const SUBTRACT_TEST =
+  "import { sub } from '../src/sub.js';\ntest('subtracts', () => assert.equal(sub(5, 3), 2));\n";
+const agentScript = {
+  ...Object.fromEntries(Object.entries(SOURCES).map(([id, { src, test }]) => [id, writes(id, src, test)])),
+  // Best-of-2: the first candidate's subtraction is wrong, so its gate fails and it pushes nothing.
+  'sub.c1': writes('sub', 'export const sub = (a, b) => b - a;\n', SUBTRACT_TEST),
+  'sub.c2': writes('sub', 'export const sub = (a, b) => a - b;\n', SUBTRACT_TEST),
+};
 
 const reviewModel: CompletionModel = {
   async complete() {
@@ -275,5 +287,34 @@ describe('the whole loop in the sandbox', () => {
     await emulator.idle();
     expect(emulator.processed).toBe(2);
     expectFinished(run, issue);
+  }, 120_000);
+
+  it('runs a best-of-2 task as two candidate jobs and merges the one that passed its gate', async () => {
+    app = await startApp();
+    emulator = startEmulator();
+    const issue = await labelIssue(app, 'Contest: subtract');
+    const run = await finalRun(issue);
+    await emulator.idle();
+    expect(run.state).toBe('succeeded');
+    // The losing candidate's job failed, as its gate did; nothing else did.
+    expect(stepFailures.map((failure) => JSON.parse(failure.split('\n')[0]!.slice('agent '.length)))).toEqual(
+      [expect.objectContaining({ 'task-id': 'sub.c1' })],
+    );
+    stepFailures.length = 0;
+    const repo = repoRecord();
+    const dispatched = repo.dispatches.filter((d) => d.inputs['run_id'] === run.id);
+    expect(dispatched.map((d) => JSON.parse(String(d.inputs['tasks'])) as string[])).toEqual([
+      ['sub.c1', 'sub.c2'],
+    ]);
+
+    const pull = repo.pulls.find((p) => p.head === integrationBranchName(run.id))!;
+    const head = repo.commits[repo.refs[`refs/heads/${pull.head}`]!]!;
+    expect(repo.blobs[head.files['src/sub.js']!]).toBe('export const sub = (a, b) => a - b;\n');
+    const body = repo.issues.find((i) => i.number === pull.number)!.body!;
+    expect(body).toContain('best of N: sub.c2 won: it succeeded and sub.c1 did not');
+    // The winner's branch is cleaned up like any merged task's; the loser never pushed one.
+    expect(
+      Object.keys(repo.refs).filter((ref) => ref.startsWith(`refs/heads/autodev/${run.id}/sub`)),
+    ).toEqual([]);
   }, 120_000);
 });

@@ -92,3 +92,64 @@ describe('ActionsDispatcher', () => {
     expect(dispatchInputs(plannedRun(1), 1, ['task-000'], config)['max_parallel']).toBe('256');
   });
 });
+
+describe('ActionsDispatcher, best-of-N', () => {
+  function contestRun(candidates: Record<string, number>, taskCount = 3): Run {
+    const run = plannedRun(taskCount);
+    const briefs = Object.fromEntries(
+      Object.entries(candidates).map(([id, n]) => [
+        id,
+        { description: id, files: [], acceptance: [], estimateMinutes: 5, candidates: n },
+      ]),
+    );
+    return { ...run, plan: { ...run.plan!, briefs } };
+  }
+
+  it('starts one matrix job per candidate and names the contenders in the progress', async () => {
+    const run = contestRun({ 'task-001': 3 });
+    const { scm, dispatches, files } = recordingScm();
+    const config = defaultConfig();
+    config.competition.contenders = [
+      { backend: 'claude' },
+      { backend: 'builtin', model: { provider: 'anthropic', model: 'claude-sonnet-4-5' } },
+    ];
+    const events = await new ActionsDispatcher().dispatch(run, { scm, config });
+
+    expect(JSON.parse(dispatches[0]!.inputs['tasks']!)).toEqual([
+      'task-000',
+      'task-001.c1',
+      'task-001.c2',
+      'task-001.c3',
+      'task-002',
+    ]);
+    // The run keeps tracking tasks, not jobs.
+    const wave = events.find((e) => e.type === 'wave-dispatched');
+    expect(wave).toMatchObject({ wave: { taskIds: ['task-000', 'task-001', 'task-002'] } });
+    const started = events.find((e) => e.type === 'task-started' && e.taskId === 'task-001');
+    expect(started).toMatchObject({
+      backend: 'best of 3: claude, builtin anthropic/claude-sonnet-4-5, claude',
+    });
+    const plan = JSON.parse(files.get('.autodev/plans/bigrun0001.json')!) as {
+      tasks: { id: string; candidates?: number }[];
+    };
+    expect(plan.tasks.map((t) => t.candidates)).toEqual([undefined, 3, undefined]);
+  });
+
+  it("keeps a task's candidates in one workflow run when the wave is split", async () => {
+    // 255 single tasks, then one of 3 candidates: 258 jobs do not fit in one matrix.
+    const run = contestRun({ 'task-255': 3 }, 256);
+    const { scm, dispatches } = recordingScm();
+    await new ActionsDispatcher().dispatch(run, { scm, config: defaultConfig() });
+    const sent = dispatches.map((d) => JSON.parse(d.inputs['tasks']!) as string[]);
+    expect(sent.map((ids) => ids.length)).toEqual([255, 3]);
+    expect(sent[1]).toEqual(['task-255.c1', 'task-255.c2', 'task-255.c3']);
+  });
+
+  it('runs a task reassigned after its retries once, on the backend it was reassigned to', async () => {
+    const base = contestRun({ 'task-000': 2 }, 1);
+    const run = { ...base, tasks: base.tasks.map((t) => ({ ...t, reassignedTo: 'codex' })) };
+    const { scm, dispatches } = recordingScm();
+    await new ActionsDispatcher().dispatch(run, { scm, config: defaultConfig() });
+    expect(JSON.parse(dispatches[0]!.inputs['tasks']!)).toEqual(['task-000']);
+  });
+});

@@ -244,3 +244,52 @@ describe('integrateWave, a forced conflict', () => {
     expect(await fileOnIntegration(RUN, 'src/list.js')).toBe(listWith('left').trimEnd());
   }, 60_000);
 });
+
+describe('integrateWave, best-of-N', () => {
+  const RUN = 'rcontest';
+  const contest = (taskId: string, n: number): IntegrationTask => ({
+    ...aTask(RUN, taskId),
+    candidates: Array.from({ length: n }, (_, i) => ({
+      candidateId: `${taskId}.c${i + 1}`,
+      branch: `autodev/${RUN}/${taskId}.c${i + 1}`,
+    })),
+  });
+
+  beforeAll(async () => {
+    // c1: the module without a test; c2: module and test (the winner); c3 never pushed (it failed).
+    await pushTaskBranch(repo, RUN, 'delta.c1', { 'src/delta.js': moduleFiles('delta')['src/delta.js']! });
+    await pushTaskBranch(repo, RUN, 'delta.c2', moduleFiles('delta'));
+    // A task run once beside them; `omega`'s two candidates push nothing, so it has no winner.
+    await pushTaskBranch(repo, RUN, 'plain', moduleFiles('plain'));
+  }, 30_000);
+
+  it('merges the candidate with more tests, records why, and deletes the losers that pushed', async () => {
+    const result = await integrate(RUN, [contest('delta', 3), aTask(RUN, 'plain'), contest('omega', 2)]);
+    const delta = result.merges.find((m) => m.taskId === 'delta');
+
+    expect(delta?.status).toBe('merged');
+    expect(delta?.competition?.winner).toBe('delta.c2');
+    expect(delta?.competition?.reason).toBe(
+      'delta.c2 won: both passed the gates, it added 1 test against 0 (next best: delta.c1).',
+    );
+    expect(delta?.competition?.candidates.map((c) => [c.candidateId, c.pushed, c.testsAdded])).toEqual([
+      ['delta.c2', true, 1],
+      ['delta.c1', true, 0],
+      ['delta.c3', false, 0],
+    ]);
+    // The winner's test file reached the integration branch; the merge names the task, not the candidate.
+    expect(await fileOnIntegration(RUN, 'test/delta.test.js')).toContain("test('delta'");
+    expect(await mergeSubjects(RUN)).toContain('merge(delta): Add delta');
+    // The loser's branch is gone from the remote, the winner's stays until the run finishes.
+    expect(delta?.competition?.deleted).toEqual([`autodev/${RUN}/delta.c1`]);
+    const branches = Object.keys(await remoteBranches(repo.bare));
+    expect(branches).toContain(`autodev/${RUN}/delta.c2`);
+    expect(branches).not.toContain(`autodev/${RUN}/delta.c1`);
+
+    const omega = result.merges.find((m) => m.taskId === 'omega');
+    expect(omega?.status).toBe('missing');
+    expect(omega?.competition?.winner).toBeUndefined();
+    expect(omega?.competition?.reason).toMatch(/^No candidate succeeded: omega\.c1 \(it pushed no branch\)/);
+    expect(result.merges.find((m) => m.taskId === 'plain')?.status).toBe('merged');
+  }, 60_000);
+});
