@@ -3,6 +3,8 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import type { MemoryStore } from '../memory/memory-store.js';
+import { SqlMemoryStore } from '../memory/sql-memory-store.js';
 import { migrate } from './migrate.js';
 import { startPgliteWorker } from './pglite-worker-client.js';
 import { pgClient, pgliteClient, type SqlClient } from './sql-client.js';
@@ -30,6 +32,26 @@ export class StoreOpenError extends Error {
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  return new SqlStore(await openSqlClient(options));
+}
+
+/** The run store and the memory store on one database: a PGlite data folder can be opened only once. */
+export interface Database {
+  store: Store;
+  /** Shares the store's client; its close() leaves it open. */
+  memory: MemoryStore;
+  /** Closes the database under both. */
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: OpenStoreOptions = {}): Promise<Database> {
+  const client = await openSqlClient(options);
+  const store = new SqlStore(client);
+  return { store, memory: new SqlMemoryStore(client, { ownsClient: false }), close: () => store.close() };
+}
+
+/** The migrated database the options name, for callers building their own stores on it. */
+export async function openSqlClient(options: OpenStoreOptions = {}): Promise<SqlClient> {
   // An empty string is how an unset environment variable usually arrives.
   const url = options.databaseUrl?.trim() || undefined;
   const client = url ? await openPostgres(url) : await openPglite(options.dataDir, options.inThread);
@@ -39,7 +61,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await client.close().catch(() => undefined);
     throw error;
   }
-  return new SqlStore(client);
+  return client;
 }
 
 async function openPostgres(url: string): Promise<SqlClient> {
@@ -87,10 +109,15 @@ async function openPglite(
   inThread = false,
 ): Promise<SqlClient> {
   // Loaded only when asked for: the main thread otherwise never needs PGlite's code.
-  const open = async (where: string) =>
-    inThread
-      ? pgliteClient(await (await import('@electric-sql/pglite')).PGlite.create(where))
-      : startPgliteWorker({ dataDir: where });
+  const open = async (where: string) => {
+    if (!inThread) return startPgliteWorker({ dataDir: where });
+    const [{ PGlite }, { vector }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-pgvector'),
+    ]);
+    // pgvector: the memory tables hold embeddings (supabase/migrations/*_memory.sql).
+    return pgliteClient(await PGlite.create(where, { extensions: { vector } }));
+  };
   if (dataDir.startsWith('memory://')) return open(dataDir);
   const dir = resolve(dataDir);
   try {

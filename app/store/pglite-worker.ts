@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { OPENED_ID, serializeError, type PgliteRequest, type PgliteResponse } from './pglite-protocol.js';
 
 export interface PgliteWorkerData {
@@ -28,7 +29,8 @@ const transactions = new Map<number, OpenTransaction>();
 let db: PGlite;
 
 try {
-  db = await PGlite.create((workerData as PgliteWorkerData).dataDir);
+  // pgvector: the memory tables hold embeddings (supabase/migrations/*_memory.sql).
+  db = await PGlite.create((workerData as PgliteWorkerData).dataDir, { extensions: { vector } });
   reply({ id: OPENED_ID, ok: true });
 } catch (error) {
   reply({ id: OPENED_ID, ok: false, error: serializeError(error) });

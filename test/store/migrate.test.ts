@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { MigrationError, findMigrationsDir, migrate } from '../../app/store/migrate.js';
 import { pgliteClient, type SqlClient } from '../../app/store/sql-client.js';
 
@@ -14,7 +15,7 @@ describe('migrate', () => {
   let dir: string;
 
   beforeAll(async () => {
-    client = pgliteClient(await PGlite.create());
+    client = pgliteClient(await PGlite.create({ extensions: { vector } }));
     dir = await mkdtemp(join(tmpdir(), 'autodev-migrations-'));
   }, 60_000);
   afterAll(async () => {
@@ -34,7 +35,12 @@ describe('migrate', () => {
       `select table_name as name from information_schema.tables where table_name like 'autodev_%' order by 1`,
     );
     expect(tables).toEqual([
+      'autodev_agent_stats',
+      'autodev_audit_events',
       'autodev_deliveries',
+      'autodev_memories',
+      'autodev_memory_settings',
+      'autodev_outcomes',
       'autodev_runs',
       'autodev_schema_migrations',
       'autodev_tasks',

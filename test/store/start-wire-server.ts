@@ -1,6 +1,7 @@
 /** PGlite served over the Postgres wire protocol, safe for several concurrent connections. */
 import { createServer, connect, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface WireServer {
@@ -22,7 +23,7 @@ const IDLE = 0x49; // 'I': not inside a transaction block
  * real Postgres session has — so node-postgres pools of any size behave.
  */
 export async function startWireServer(): Promise<WireServer> {
-  const db = await PGlite.create();
+  const db = await PGlite.create({ extensions: { vector } });
   const inner = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 100 });
   await inner.start();
   const innerPort = Number(inner.getServerConn().split(':')[1]);
