@@ -3,6 +3,7 @@
  * loop, the claude / codex / aider CLIs, or a scripted backend for tests. Backends are registered by
  * name (agent-registry.ts).
  */
+import type { PromptName } from '../prompts/prompt-template.js';
 import type { AgentRole } from '../runs/run.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -32,6 +33,8 @@ export interface AgentTask {
    * reviewer's `diff`), by the template's input name. Untrusted ones must come from fenceUntrusted.
    */
   promptInputs?: Record<string, string>;
+  /** The template to render instead of the role's own (`/auto-fix` runs a coder with `auto-fix`). */
+  prompt?: PromptName;
 }
 
 export interface AgentLimits {

@@ -37,7 +37,7 @@ const AGENT_PROMPTS: Partial<Record<AgentRole, PromptName>> = {
 const DEFAULT_STRATEGY = 'feature-first';
 
 export async function buildAgentPrompt(context: AgentContext, prompts: PromptSource): Promise<AgentPrompt> {
-  const name = AGENT_PROMPTS[context.task.role];
+  const name = context.task.prompt ?? AGENT_PROMPTS[context.task.role];
   if (!name) {
     throw new AgentError(
       'misconfigured',

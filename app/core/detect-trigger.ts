@@ -20,15 +20,37 @@ export interface TriggerContext {
   botLogin: string;
 }
 
+/** What the payload says about a finished workflow run, for CI failure handling (app/heal). */
+export interface CompletedWorkflowRun {
+  /** The workflow's name ('' when GitHub sent none). */
+  name: string;
+  /** What started the run: push, pull_request, schedule, workflow_dispatch … */
+  event: string;
+  headBranch: string;
+  headSha: string;
+  /** owner/name of the repository holding the head commit (a fork's for fork pull requests). */
+  headRepo: string | null;
+  /** The repository's default branch as the payload names it, or null. */
+  defaultBranch: string | null;
+  url: string;
+  runAttempt: number;
+  /** The repository's web address. */
+  repoUrl: string;
+}
+
 export type Trigger =
   | { kind: 'ignore'; reason: string }
-  /** A workflow run finished; the engine checks it is the agents workflow of one of its runs. */
+  /**
+   * A workflow run finished: the agents workflow of one of autodev's runs, the auto-fix workflow, or
+   * any other workflow (CI failures on the default branch become issues).
+   */
   | {
       kind: 'workflow-completed';
       repo: RepoRef;
       workflowRunId: number;
       workflowPath: string;
       conclusion: string;
+      run: CompletedWorkflowRun;
     }
   | { kind: 'issue-run'; repo: RepoRef; issueNumber: number; actor: string; title: string; spec: string }
   | {
@@ -126,6 +148,31 @@ function detectWorkflowCompleted(payload: Record<string, unknown>, action: strin
     workflowRunId: id,
     workflowPath: typeof path === 'string' ? path : '',
     conclusion: typeof conclusion === 'string' ? conclusion : 'unknown',
+    run: completedRun(payload, repository, workflowRun ?? {}, `${owner}/${repoName}`),
+  };
+}
+
+function completedRun(
+  payload: Record<string, unknown>,
+  repository: Record<string, unknown> | null,
+  workflowRun: Record<string, unknown>,
+  fullName: string,
+): CompletedWorkflowRun {
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const headRepo = asRecord(workflowRun['head_repository'])?.['full_name'];
+  const attempt = workflowRun['run_attempt'];
+  const defaultBranch = repository?.['default_branch'];
+  return {
+    // The run's name is '' in some payloads; the workflow object names it then.
+    name: text(workflowRun['name']) || text(asRecord(payload['workflow'])?.['name']),
+    event: text(workflowRun['event']),
+    headBranch: text(workflowRun['head_branch']),
+    headSha: text(workflowRun['head_sha']),
+    headRepo: typeof headRepo === 'string' ? headRepo : null,
+    defaultBranch: typeof defaultBranch === 'string' ? defaultBranch : null,
+    url: text(workflowRun['html_url']),
+    runAttempt: typeof attempt === 'number' ? attempt : 1,
+    repoUrl: text(repository?.['html_url']) || `https://github.com/${fullName}`,
   };
 }
 

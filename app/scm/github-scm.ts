@@ -3,10 +3,18 @@
  * @actions/github's — their class types differ, the request function does not).
  */
 import type { RepoRef } from '../runs/run.js';
+import { GitHubCi } from './github-ci.js';
 import { toScmError } from './github-errors.js';
 import { GitHubPullRequests } from './github-pull-requests.js';
 import {
   type CheckRunUpdate,
+  type CiScm,
+  type IssueSummary,
+  type IssueUpdate,
+  type NewIssue,
+  type PullRequestDetails,
+  type WorkflowRunFilter,
+  type WorkflowRunSummary,
   type NewCheckRun,
   type NewPullRequest,
   type NewReview,
@@ -37,11 +45,13 @@ const ROLE_LEVELS: Record<string, PermissionLevel> = {
   none: 'none',
 };
 
-export class GitHubScm implements Scm, PullRequestScm {
+export class GitHubScm implements Scm, PullRequestScm, CiScm {
   private readonly pulls: GitHubPullRequests;
+  private readonly ci: GitHubCi;
 
   constructor(private readonly octokit: OctokitRequest) {
     this.pulls = new GitHubPullRequests((what, route, parameters) => this.call(what, route, parameters));
+    this.ci = new GitHubCi((what, route, parameters) => this.call(what, route, parameters));
   }
 
   private async call<T>(what: string, route: string, parameters: Record<string, unknown>): Promise<T> {
@@ -79,6 +89,34 @@ export class GitHubScm implements Scm, PullRequestScm {
 
   deleteBranch(repo: RepoRef, branch: string): Promise<void> {
     return this.pulls.deleteBranch(repo, branch);
+  }
+
+  listWorkflowRuns(repo: RepoRef, filter: WorkflowRunFilter): Promise<WorkflowRunSummary[]> {
+    return this.ci.listWorkflowRuns(repo, filter);
+  }
+
+  getWorkflowRun(repo: RepoRef, runId: number): Promise<WorkflowRunSummary> {
+    return this.ci.getWorkflowRun(repo, runId);
+  }
+
+  downloadJobLog(repo: RepoRef, jobId: number): Promise<string> {
+    return this.ci.downloadJobLog(repo, jobId);
+  }
+
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequestDetails> {
+    return this.ci.getPullRequest(repo, number);
+  }
+
+  listIssuesByLabel(repo: RepoRef, label: string, state: 'open' | 'all'): Promise<IssueSummary[]> {
+    return this.ci.listIssuesByLabel(repo, label, state);
+  }
+
+  createIssue(repo: RepoRef, issue: NewIssue): Promise<{ number: number; url: string }> {
+    return this.ci.createIssue(repo, issue);
+  }
+
+  updateIssue(repo: RepoRef, number: number, update: IssueUpdate): Promise<void> {
+    return this.ci.updateIssue(repo, number, update);
   }
 
   async getPermission(repo: RepoRef, login: string): Promise<PermissionLevel> {
@@ -273,7 +311,13 @@ export class GitHubScm implements Scm, PullRequestScm {
     // A wave is at most 256 matrix jobs (plus an integrate job): three pages of 100.
     for (let page = 1; page <= 5; page++) {
       const data = await this.call<{
-        jobs: { name: string; status: string; conclusion: string | null; html_url: string | null }[];
+        jobs: {
+          id: number;
+          name: string;
+          status: string;
+          conclusion: string | null;
+          html_url: string | null;
+        }[];
       }>(`list the jobs of workflow run ${runId}`, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', {
         ...repo,
         run_id: runId,
@@ -281,7 +325,13 @@ export class GitHubScm implements Scm, PullRequestScm {
         page,
       });
       for (const j of data.jobs) {
-        jobs.push({ name: j.name, status: j.status, conclusion: j.conclusion, url: j.html_url ?? '' });
+        jobs.push({
+          id: j.id,
+          name: j.name,
+          status: j.status,
+          conclusion: j.conclusion,
+          url: j.html_url ?? '',
+        });
       }
       if (data.jobs.length < 100) break;
     }

@@ -140,11 +140,96 @@ export interface CheckRunUpdate {
 }
 
 export interface WorkflowJob {
+  /** GitHub's job id (for its log); absent where the host has none. */
+  id?: number;
   name: string;
   status: string;
   /** success, failure, cancelled, skipped, timed_out … ; null while it runs. */
   conclusion: string | null;
   url: string;
+}
+
+/**
+ * What healing CI asks of a code host with Actions, issues and pull requests: the runs of a commit,
+ * the logs of their failed jobs, the pull request a command is about, and labelled issues that track
+ * failures. Kept apart from Scm like PullRequestScm; check with hasCi.
+ */
+export interface CiScm {
+  /** Workflow runs, newest first (at most `limit`, default 100). */
+  listWorkflowRuns(repo: RepoRef, filter: WorkflowRunFilter): Promise<WorkflowRunSummary[]>;
+  getWorkflowRun(repo: RepoRef, runId: number): Promise<WorkflowRunSummary>;
+  /** A job's whole log as text (GitHub answers with a redirect to it, which is followed). */
+  downloadJobLog(repo: RepoRef, jobId: number): Promise<string>;
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequestDetails>;
+  /** Issues (never pull requests) carrying `label`, newest first. */
+  listIssuesByLabel(repo: RepoRef, label: string, state: 'open' | 'all'): Promise<IssueSummary[]>;
+  /** Opens an issue; labels that do not exist yet are created by the host. */
+  createIssue(repo: RepoRef, issue: NewIssue): Promise<{ number: number; url: string }>;
+  updateIssue(repo: RepoRef, number: number, update: IssueUpdate): Promise<void>;
+}
+
+export function hasCi(scm: Scm): scm is Scm & CiScm {
+  const candidate = scm as Partial<CiScm>;
+  return typeof candidate.listWorkflowRuns === 'function' && typeof candidate.downloadJobLog === 'function';
+}
+
+export interface WorkflowRunFilter {
+  branch?: string;
+  headSha?: string;
+  /** e.g. push, pull_request */
+  event?: string;
+  /** A status (queued, in_progress, completed) or a conclusion (failure, success …), as GitHub filters. */
+  status?: string;
+  limit?: number;
+}
+
+export interface WorkflowRunSummary {
+  id: number;
+  /** The workflow's name ('' when GitHub gives none). */
+  name: string;
+  /** e.g. .github/workflows/ci.yml */
+  path: string;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  headBranch: string;
+  headSha: string;
+  url: string;
+  runNumber: number;
+  runAttempt: number;
+  createdAt: string;
+}
+
+export interface PullRequestDetails {
+  number: number;
+  url: string;
+  state: 'open' | 'closed';
+  headRef: string;
+  headSha: string;
+  /** owner/name of the head repository; differs from the base for a fork, null when the fork is gone. */
+  headRepo: string | null;
+  baseRef: string;
+}
+
+export interface IssueSummary {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  state: 'open' | 'closed';
+  labels: string[];
+}
+
+export interface NewIssue {
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+export interface IssueUpdate {
+  body?: string;
+  state?: 'open' | 'closed';
+  stateReason?: 'completed' | 'not_planned' | 'reopened';
 }
 
 export type ScmErrorKind =

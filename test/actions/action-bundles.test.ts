@@ -29,8 +29,8 @@ afterAll(async () => {
 });
 
 describe('committed action bundles', () => {
-  it('exist for actions/control, actions/agent and actions/integrate at least', () => {
-    expect(names).toEqual(expect.arrayContaining(['control', 'agent', 'integrate']));
+  it('exist for actions/control, actions/agent, actions/integrate and actions/auto-fix at least', () => {
+    expect(names).toEqual(expect.arrayContaining(['control', 'agent', 'integrate', 'auto-fix']));
   });
 
   it.each(names)('actions/%s/dist/index.js matches a fresh build', (name) => {

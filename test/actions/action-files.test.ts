@@ -35,6 +35,9 @@ describe('action-validator', () => {
         join('.github', 'workflows', 'ci.yml'),
         join('actions', 'control', 'action.yml'),
         join('actions', 'integrate', 'action.yml'),
+        join('.github', 'workflows', 'autodev-auto-fix.yml'),
+        join('.github', 'workflows', 'autodev-on-failure.yml'),
+        join('actions', 'auto-fix', 'action.yml'),
       ]),
     );
   });

@@ -92,6 +92,10 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
     const method = request.method ?? 'GET';
     if (url.pathname.startsWith('/_sandbox/')) {
       const answer = handleSandboxRequest(simulator, method, url.pathname, raw);
+      if (answer.text !== undefined) {
+        response.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' });
+        return void response.end(answer.text);
+      }
       return send(response, answer.status, answer.body, {});
     }
     const answer = answerGitHubRequest(

@@ -13,7 +13,7 @@ export function handleSandboxRequest(
   method: string,
   path: string,
   rawBody: string,
-): { status: number; body?: unknown } {
+): { status: number; body?: unknown; text?: string } {
   let body: unknown;
   try {
     body = rawBody.trim() ? JSON.parse(rawBody) : undefined;
@@ -22,6 +22,12 @@ export function handleSandboxRequest(
   }
   if (method === 'GET' && path === '/_sandbox/state') return { status: 200, body: simulator.state() };
   if (method === 'GET' && path === '/_sandbox/violations') return { status: 200, body: simulator.violations };
+  // Where a job log download redirects to, as GitHub's points at a signed blob URL: plain text, no token.
+  const log = /^\/_sandbox\/job-logs\/(\d+)$/.exec(path);
+  if (method === 'GET' && log) {
+    const text = findJobLog(simulator, Number(log[1]));
+    return text === undefined ? { status: 404, body: { message: 'Not Found' } } : { status: 200, text };
+  }
   if (method === 'POST' && path === '/_sandbox/reset') {
     simulator.reset(body as SimulatorSeed | undefined);
     return { status: 204 };
@@ -38,4 +44,14 @@ export function handleSandboxRequest(
     return updated ? { status: 200, body: updated } : { status: 404, body: { message: 'Not Found' } };
   }
   return { status: 404, body: { message: `No sandbox endpoint ${method} ${path}` } };
+}
+
+function findJobLog(simulator: GitHubSimulator, jobId: number): string | undefined {
+  for (const repo of simulator.state().repositories) {
+    for (const run of repo.workflowRuns) {
+      const job = run.jobs.find((candidate) => candidate.id === jobId);
+      if (job) return job.log ?? '';
+    }
+  }
+  return undefined;
 }

@@ -78,6 +78,8 @@ export interface PullRecord {
   base: string;
   draft: boolean;
   maintainerCanModify: boolean;
+  /** For a pull request from a fork: the fork (a repository of the simulator) holding `head`. */
+  headRepository?: { owner: string; name: string };
 }
 
 export interface ReviewRecord {
@@ -121,6 +123,8 @@ export interface JobRecord {
   conclusion: RunConclusion | null;
   startedAt: string;
   completedAt: string | null;
+  /** The job's log as the runner wrote it (served behind the log download's redirect). */
+  log?: string;
 }
 
 export interface WorkflowRunRecord {

@@ -150,6 +150,14 @@ export const actionRoutes: RouteTable = {
     return run ? ok(renderWorkflowRun(request, repo, run, workflowOf(repo, run))) : notFound();
   }),
 
+  'actions/download-job-logs-for-workflow-run': withRepository((request, repo) => {
+    const jobId = Number(request.params.job_id);
+    const found = repo.workflowRuns.some((run) => run.jobs.some((job) => job.id === jobId));
+    if (!found) return notFound();
+    // GitHub redirects to a short-lived URL outside the API; the client follows it without the token.
+    return { status: 302, headers: { location: `${request.baseUrl}/_sandbox/job-logs/${jobId}` } };
+  }),
+
   'actions/list-jobs-for-workflow-run': withRepository((request, repo) => {
     const run = repo.workflowRuns.find((candidate) => candidate.id === Number(request.params.run_id));
     if (!run) return notFound();

@@ -2,15 +2,28 @@
  * Pull requests (full and list forms) and reviews as GitHub renders them.
  */
 import { branchSha } from '../git-store.js';
+import { findRepository } from '../simulator-state.js';
 import type { IssueRecord, PullRecord, RepositoryRecord, ReviewRecord } from '../simulator-state.js';
 import { renderIssue } from './issue-shapes.js';
 import { renderRepository, repositoryApiUrl, repositoryHtmlUrl } from './repository-shape.js';
 import { authorAssociation, nodeId, renderUser } from './user-shape.js';
 import type { ShapeContext } from './user-shape.js';
 
-/** The head sha, following the branch while it exists. */
+/** The head sha, following the branch while it exists (a fork's head is kept as recorded). */
 export function currentHeadSha(repo: RepositoryRecord, pull: PullRecord): string {
+  if (pull.headRepository) return pull.headSha;
   return branchSha(repo, pull.head) ?? pull.headSha;
+}
+
+/** The head end: in the base repository, or in the fork it comes from. */
+function headEnd(context: ShapeContext, repo: RepositoryRecord, pull: PullRecord) {
+  const sha = currentHeadSha(repo, pull);
+  if (!pull.headRepository) return branchEnd(context, repo, pull.head, sha);
+  const { owner, name } = pull.headRepository;
+  const fork = findRepository(context.state, owner, name);
+  // The description has no shape for a deleted fork (repo is required), so the sandbox keeps forks.
+  if (!fork) throw new Error(`pull request #${pull.number} comes from ${owner}/${name}, which is not seeded`);
+  return branchEnd(context, fork, pull.head, sha);
 }
 
 function branchEnd(context: ShapeContext, repo: RepositoryRecord, ref: string, sha: string) {
@@ -65,7 +78,7 @@ export function renderPullSimple(
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: branchEnd(context, repo, pull.head, currentHeadSha(repo, pull)),
+    head: headEnd(context, repo, pull),
     base: branchEnd(context, repo, pull.base, branchSha(repo, pull.base) ?? ''),
     _links: {
       self: link(api),
