@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Delivery, Store } from '../store/store.js';
-import type { Log } from './logger.js';
+import { childLog, type Log } from './logger.js';
 
 export interface DeliveryWorkerOptions {
   store: Store;
@@ -141,11 +141,16 @@ export class DeliveryWorker {
   }
 
   private async handle(delivery: Delivery): Promise<void> {
-    const log = this.options.log;
+    const log = childLog(this.options.log, { deliveryId: delivery.id, event: delivery.event });
+    log.info(
+      { action: delivery.action, repo: delivery.repo, attempt: delivery.attempts },
+      'delivery received',
+    );
     try {
       await this.options.process(delivery);
       await this.options.store.finishDelivery(delivery.id, { status: 'done' });
       this.stats.done++;
+      log.debug('delivery done');
     } catch (error) {
       this.stats.failed++;
       const message = error instanceof Error ? error.message : String(error);

@@ -18,7 +18,8 @@ import { applyRunEvent, applyRunEvents, newRun, newRunId, type RunEvent } from '
 import type { Scm } from '../scm/scm.js';
 import { StaleRunError, type Store } from '../store/store.js';
 import { DispatchError, type Dispatcher } from './dispatcher.js';
-import type { Log } from './logger.js';
+import { childLog, type Log } from './logger.js';
+import { observedIntegrations, type RunObserver } from '../observability/run-observer.js';
 import { ProgressComments } from './progress-comments.js';
 
 export interface RunServiceDeps {
@@ -33,6 +34,8 @@ export interface RunServiceDeps {
   reviewer?: Reviewer;
   /** How each wave was integrated; defaults to none reported. */
   integrations?: IntegrationSource;
+  /** Told of every saved change (metrics, notifications, the stage log). */
+  observer?: RunObserver;
 }
 
 /**
@@ -45,6 +48,8 @@ export const FINISH_STALE_MS = 10 * 60_000;
 export interface RunScope {
   scm: Scm;
   config: AutodevConfig;
+  /** The log of the delivery being handled (bound to its deliveryId). */
+  log?: Log;
 }
 
 /** The run's current plan in the planner's terms, briefs put back on their tasks. */
@@ -141,6 +146,7 @@ export class RunService {
           ? error.message
           : `Planning failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
       this.deps.log.warn({ runId: run.id, err: error }, 'planning failed');
+      this.deps.observer?.runError?.(run, error);
       // What the failed attempts cost still counts against the run.
       const spent: RunEvent[] =
         error instanceof PlanningError && (error.tokens > 0 || error.costUsd > 0)
@@ -274,9 +280,12 @@ export class RunService {
     try {
       events = await finishRun(
         {
-          integrations: this.deps.integrations ?? stateBranchIntegrations(scope.scm),
+          integrations: observedIntegrations(
+            this.deps.integrations ?? stateBranchIntegrations(scope.scm),
+            this.deps.observer,
+          ),
           reviewer: this.deps.reviewer,
-          log: this.deps.log,
+          log: childLog(scope.log ?? this.deps.log, { runId: run.id }),
         },
         scope,
         integrating,
@@ -312,6 +321,12 @@ export class RunService {
       if (next === current) return current;
       try {
         const saved = await this.deps.store.saveRun(next);
+        this.deps.observer?.runChanged({
+          before: current,
+          after: saved,
+          config: scope.config,
+          log: scope.log,
+        });
         return await this.comments.publish(scope, saved);
       } catch (error) {
         if (!(error instanceof StaleRunError)) throw error;

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AgentBackend, AgentContext, AgentOutcome } from '../agents/agent-backend.js';
 import { backendFor } from '../agents/agent-registry.js';
-import type { Log } from '../core/logger.js';
+import { childLog, type Log } from '../core/logger.js';
 import { backendDeps, backendName, readConfig } from '../agent-task/agent-job.js';
 import { resolveCommit } from '../agent-task/commit-and-push.js';
 import { parsePlanFile } from '../agent-task/task-from-plan.js';
@@ -57,7 +57,8 @@ export async function runIntegrationJob(options: IntegrationJobOptions): Promise
       createWorkspace: (worktree, policy, workspaceOptions) =>
         createWorkspace(worktree, policy, { parentEnv: options.env, ...workspaceOptions }),
       integrator: lazyIntegrator(options, config),
-      log: options.log,
+      // Correlates the job's lines with the control plane's (runId, wave on every line).
+      log: childLog(options.log, { runId: options.runId, wave: options.wave }),
     },
     {
       repoPath: options.workspace,

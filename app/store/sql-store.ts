@@ -8,6 +8,7 @@ import {
   StaleRunError,
   type Delivery,
   type DeliveryInput,
+  type DeliveryStatus,
   type RunFilter,
   type Store,
 } from './store.js';
@@ -86,6 +87,15 @@ export class SqlStore implements Store {
       [id, outcome.status, outcome.error ?? null],
     );
     if (rows.length === 0) throw new Error(`cannot finish delivery ${id}: it was never recorded`);
+  }
+
+  async countDeliveries(status: DeliveryStatus): Promise<number> {
+    const { rows } = await query<{ count: number }>(
+      this.client,
+      'select count(*)::int as count from autodev_deliveries where status = $1',
+      [status],
+    );
+    return rows[0]?.count ?? 0;
   }
 
   async createRun(run: Run): Promise<{ run: Run; created: boolean }> {

@@ -36,6 +36,8 @@ export interface Store {
    */
   claimDelivery(workerId: string, options?: { staleAfterMs?: number }): Promise<Delivery | null>;
   finishDelivery(id: string, outcome: { status: 'done' | 'failed'; error?: string }): Promise<void>;
+  /** How many recorded deliveries have this status (the queue depth metric); stores may not count. */
+  countDeliveries?(status: DeliveryStatus): Promise<number>;
   /**
    * Creates the run unless a run already exists for run.deliveryId, or another run on the same issue is
    * still unfinished; returns the stored run (in those cases the existing one) and whether this call
