@@ -13,7 +13,7 @@ import type { TaskResult } from '../agents/task-result.js';
 import type { AgentTask } from '../agents/agent-backend.js';
 import { parseConfig } from '../config/load-config.js';
 import type { AutodevConfig } from '../config/config-schema.js';
-import type { Log } from '../core/logger.js';
+import { childLog, type Log } from '../core/logger.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { RunBudget } from '../models/run-budget.js';
 import type { AgentRole, RepoRef } from '../runs/run.js';
@@ -22,6 +22,7 @@ import { createWorkspace } from '../workspace/sandboxed-workspace.js';
 import { integrationBranchName, taskBranchName } from '../workspace/git-worktrees.js';
 import { WorktreeManager } from '../workspace/worktree-manager.js';
 import { GitPublishError, resolveCommit } from './commit-and-push.js';
+import { jobMemoryFromEnv } from './job-memory.js';
 import { runAgentTask } from './run-agent-task.js';
 import { agentTaskFromPlan, parsePlanFile } from './task-from-plan.js';
 import { parseJobId } from '../dispatch/job-names.js';
@@ -83,8 +84,10 @@ export async function runAgentJob(
     }),
     await backendDeps(options, task, config),
   );
+  const jobMemory = await jobMemoryFromEnv(options.env, options.log);
   const result = await runAgentTask(
     {
+      ...(jobMemory ? { memory: jobMemory.memory } : {}),
       worktrees: new WorktreeManager({
         repoPath: options.workspace,
         baseDir: join(options.temp, 'autodev-worktrees'),
@@ -93,7 +96,8 @@ export async function runAgentJob(
       backend,
       checks: new GitHubScm({ request: (route, parameters) => octokit.request(route, parameters) }),
       env: options.env,
-      log: options.log,
+      // Correlates the job's lines with the control plane's (runId, taskId on every line).
+      log: childLog(options.log, { runId: options.runId, taskId: options.taskId }),
     },
     {
       task,
@@ -104,7 +108,7 @@ export async function runAgentJob(
       secrets: [options.token],
       ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
     },
-  );
+  ).finally(() => jobMemory?.close().catch(() => undefined));
   return { task, result };
 }
 

@@ -184,7 +184,13 @@ async function attemptTask(
     workspace,
     conventions: await readConventions(workspace),
     repoMap: await buildRepoMap(workspace),
-    memory: await (deps.memory ?? noMemory).recall({ repo: input.task.repository, task: input.task, k: 5 }),
+    // Memory helps but is not required: an unreachable store costs the agent its recall, not the task.
+    memory: await (deps.memory ?? noMemory)
+      .recall({ repo: input.task.repository, task: input.task, k: 5 })
+      .catch((error: unknown) => {
+        log.warn({ err: String(error) }, 'the agent works without memory: it could not be read');
+        return [];
+      }),
     secrets,
     ...(input.signal ? { signal: input.signal } : {}),
   } satisfies Omit<AgentContext, 'limits'>;

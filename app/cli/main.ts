@@ -1,8 +1,11 @@
 /** `autodev` command line: start the app, try it in the sandbox, deliver an event by hand, run locally. */
+import { AUDIT_USAGE, auditCommand } from './audit-command.js';
 import { deliverCommand } from './deliver-command.js';
+import { MEMORY_USAGE, memoryCommand } from './memory-command.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { startCommand } from './start-command.js';
+import { STATUS_USAGE, statusCommand } from './status-command.js';
 
 const USAGE = `autodev — a GitHub-native autonomous development bot
 
@@ -13,6 +16,9 @@ Commands:
   sandbox    Start a local GitHub simulator and the app wired to it.
   deliver    Sign a webhook payload like GitHub and deliver it to the app.
   run        Run the whole pipeline on a local git repository (no GitHub needed).
+  status     Runs, tasks, agents, tokens, cost and bottlenecks from the run store.
+  memory     Search and add to what autodev remembers about a repository; onboarding summary.
+  audit      Verify the hash chain of the audit trail.
   help       Show this text (also --help, -h). "autodev run --help" shows the run options alone.
 
 autodev start
@@ -33,15 +39,23 @@ autodev deliver <event> <payload.json> [--url <url>] [--secret <s>] [--id <id>]
   --id <id>                 X-GitHub-Delivery id (default a new random UUID).
 
 ${RUN_USAGE}
+${MEMORY_USAGE}
+${AUDIT_USAGE}
+${STATUS_USAGE}
 Environment:
   APP_ID, PRIVATE_KEY | PRIVATE_KEY_PATH, WEBHOOK_SECRET   GitHub App credentials (Probot's names)
   PORT (3000), HOST                                         Where the server listens
   DATABASE_URL                                              Postgres for the run store (else PGlite)
   AUTODEV_DATA_DIR (.data/autodev)                          PGlite directory when no DATABASE_URL
+  SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY                   Keep memory in Supabase (both or neither)
+  AUTODEV_EMBEDDER (hashed)                                 Memory embedder: hashed, openai:<model>, ollama:<model>
   OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_HOST …          Model keys for the planner and agents
   AUTODEV_AGENT_SCRIPT                                      JSON file of scripted agent attempts
                                                             (tests and demos; selects --backend scripted)
   NO_COLOR                                                  Plain text in the live view of autodev run
+  AUTODEV_METRICS_TOKEN                                     Bearer token /metrics requires (else open)
+  AUTODEV_DASHBOARD_TOKEN                                   Opens /dashboard (else off; sandbox makes one)
+  LOG_LEVEL (info)                                          JSON log level of autodev start
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -54,8 +68,14 @@ export async function main(argv: string[]): Promise<number> {
         return await sandboxCommand(rest);
       case 'deliver':
         return await deliverCommand(rest);
+      case 'status':
+        return await statusCommand(rest);
       case 'run':
         return await runCommand(rest);
+      case 'memory':
+        return await memoryCommand(rest);
+      case 'audit':
+        return await auditCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -3,7 +3,7 @@
  * try autodev without github.com. Deliver events with `autodev deliver`; watch the simulator's
  * whole state at /_sandbox/state.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,9 +16,10 @@ import { withAgentsWorkflow } from '../../test/sandbox/simulator-seed.js';
 import { demoReviewModel, seedGitRepository, writeDemoAgentScript } from '../../test/sandbox/demo-agents.js';
 import { type RunnerEmulator, startRunnerEmulator } from '../../test/sandbox/runner-emulator.js';
 import { modelReviewer } from '../finish/reviewer.js';
+import type { Planner } from '../planner/planner.js';
 import { outlinePlanner } from '../planner/scripted-planner.js';
 import { type LocalAppServer, startLocalAppServer } from '../runtime/local-app-server.js';
-import { openStore } from '../store/open-store.js';
+import { learningDispatcher, learningPlanner, openAppDatabase } from '../runtime/app-database.js';
 import type { Store } from '../store/store.js';
 import { packageRoot } from './repo-root.js';
 
@@ -28,6 +29,8 @@ export interface Sandbox {
   store: Store;
   /** Runs dispatched agent jobs with scripted agents, as GitHub Actions would (absent with agents: false). */
   runner?: RunnerEmulator;
+  /** The live dashboard and the token that opens it. */
+  dashboard: { url: string; token: string };
   close(): Promise<void>;
 }
 
@@ -39,6 +42,13 @@ export async function startSandbox(options: {
   logLevel?: 'info' | 'warn' | 'fatal';
   /** Run the agent jobs the app dispatches (default true); the first seeded repository gets them. */
   agents?: boolean;
+  /** Defaults to the outline planner (one task per list item of the spec). */
+  planner?: Planner;
+  /**
+   * Opens the dashboard; one is generated when absent. The sandbox app listens on 127.0.0.1 only, so
+   * a generated token never guards a public address.
+   */
+  dashboardToken?: string;
 }): Promise<Sandbox> {
   const root = packageRoot();
   const seedFile = options.seedFile ?? join(root, 'test', 'fixtures', 'sandbox', 'seed.json');
@@ -53,13 +63,16 @@ export async function startSandbox(options: {
   const workflow = await readFile(join(root, '.github', 'workflows', 'autodev-agents.yml'), 'utf8');
   const served = withAgentsWorkflow(seed, workflow);
   const github = await startGitHubSimulator({ seed: served, port: options.githubPort ?? 0 });
-  const store = await openStore({ dataDir: 'memory://' });
+  // Runs and memory on one throwaway database: /remember, outcomes and the audit trail work here too.
+  const db = await openAppDatabase({}, { dataDir: 'memory://' });
+  const { store, memory } = db;
   // A throwaway key: the simulator accepts any well-formed app JWT.
   const { privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
+  const dashboardToken = options.dashboardToken ?? randomBytes(24).toString('base64url');
   const app = await startLocalAppServer({
     baseUrl: github.url,
     secret: options.secret,
@@ -67,7 +80,15 @@ export async function startSandbox(options: {
     appId: seed.app?.id ?? 1,
     port: options.port ?? 0,
     logLevel: options.logLevel ?? 'info',
-    app: { store, planner: outlinePlanner, reviewer: modelReviewer(demoReviewModel) },
+    app: {
+      store,
+      memory,
+      planner: learningPlanner(memory, { planner: options.planner ?? outlinePlanner }),
+      dispatcher: learningDispatcher(memory),
+      reviewer: modelReviewer(demoReviewModel),
+      // Links open in the simulator; a short poll makes the live view follow the fast scripted agents.
+      dashboard: { token: dashboardToken, webUrl: github.url, pollMs: 250 },
+    },
   });
   const target = served.repositories[0];
   const runner =
@@ -86,11 +107,12 @@ export async function startSandbox(options: {
     app,
     store,
     ...(runner ? { runner } : {}),
+    dashboard: { url: new URL('/dashboard', app.webhookUrl).href, token: dashboardToken },
     async close() {
       await runner?.stop();
       await app.close();
       await github.close();
-      await store.close();
+      await db.close();
     },
   };
 }
@@ -110,6 +132,7 @@ export async function sandboxCommand(args: string[]): Promise<number> {
     port: Number(values.port ?? process.env.PORT ?? 3000),
     githubPort: Number(values['github-port'] ?? 3001),
     secret,
+    ...(process.env.AUTODEV_DASHBOARD_TOKEN ? { dashboardToken: process.env.AUTODEV_DASHBOARD_TOKEN } : {}),
   });
   const fixtures = join(packageRoot(), 'test', 'fixtures', 'sandbox');
   const url = sandbox.github.url;
@@ -118,6 +141,7 @@ export async function sandboxCommand(args: string[]): Promise<number> {
       '',
       `GitHub simulator  ${url}   (whole state: ${url}/_sandbox/state)`,
       `autodev app       ${sandbox.app.webhookUrl}   (webhook secret "${secret}")`,
+      `dashboard         ${sandbox.dashboard.url}   (token: ${sandbox.dashboard.token})`,
       '',
       'Try it from another terminal:',
       `  npx autodev deliver issue_comment ${join(fixtures, 'parallel-dev-comment.json')}`,

@@ -14,6 +14,7 @@ export const COMMAND_NAMES = [
   'status',
   'cancel',
   'retry',
+  'remember',
   'help',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -37,7 +38,19 @@ export type Command =
   | { name: 'status' }
   | { name: 'cancel' }
   | { name: 'retry'; taskId: string }
+  | { name: 'remember'; kind: RememberKind; text: string }
   | { name: 'help' };
+
+/** What `/remember` may store; outcomes (success, failure) are autodev's own to record. */
+export const REMEMBER_KINDS = [
+  'convention',
+  'decision',
+  'architecture',
+  'pattern',
+  'dependency',
+  'learning',
+] as const;
+export type RememberKind = (typeof REMEMBER_KINDS)[number];
 
 export type CommandError =
   /** `/frobnicate` — the reply is the help text. */

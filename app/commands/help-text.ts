@@ -47,6 +47,11 @@ const HELP: Record<CommandName, CommandHelp> = {
     summary: 'Run one failed task again; its id is in the progress comment.',
     example: () => '/retry t3',
   },
+  remember: {
+    syntax: '/remember [kind=convention|decision|architecture|pattern|dependency|learning] <text…>',
+    summary: "Store a convention or decision in this repository's memory; plans and agents recall it.",
+    example: () => '/remember Use the shared Form component for every settings page',
+  },
   help: {
     syntax: '/help',
     summary: 'Show this list.',
@@ -132,6 +137,10 @@ export function formatCommand(command: Command): string {
       return command.feedback === '' ? '/plan' : `/plan ${command.feedback}`;
     case 'retry':
       return `/retry ${command.taskId}`;
+    case 'remember':
+      return command.kind === 'convention' && !/^kind=/i.test(command.text)
+        ? `/remember ${command.text}`
+        : `/remember kind=${command.kind} ${command.text}`;
     case 'approve':
     case 'status':
     case 'cancel':

@@ -23,7 +23,7 @@ import type {
   ParseResult,
   Strategy,
 } from './command.js';
-import { COMMAND_NAMES, COMPLEXITIES, STRATEGIES } from './command.js';
+import { COMMAND_NAMES, COMPLEXITIES, REMEMBER_KINDS, STRATEGIES } from './command.js';
 
 export const MAX_FIX_ATTEMPTS = 10;
 
@@ -79,6 +79,8 @@ export function parseCommand(text: string, options: ParseOptions): ParseResult |
       return ok({ name, feedback: rest.trim() });
     case 'retry':
       return parseRetry(firstLineRest);
+    case 'remember':
+      return parseRemember(rest.trim());
     case 'approve':
     case 'status':
     case 'cancel':
@@ -353,4 +355,28 @@ function fail(error: CommandError): ParseResult {
 
 function syntax(command: CommandName, message: string): ParseResult {
   return fail({ kind: 'syntax', command, message });
+}
+
+/** `/remember [kind=decision] <text…>`: the text may run over several lines; the kind defaults to convention. */
+function parseRemember(rest: string): ParseResult {
+  const match = /^kind=(\S*)\s*/i.exec(rest);
+  const kindText = match?.[1]?.toLowerCase();
+  const text = (match ? rest.slice(match[0].length) : rest).trim();
+  if (kindText !== undefined) {
+    const kind = REMEMBER_KINDS.find((k) => k === kindText);
+    if (kind === undefined) {
+      return fail({
+        kind: 'invalid-value',
+        command: 'remember',
+        key: 'kind',
+        value: match?.[1] ?? '',
+        expected: `one of ${REMEMBER_KINDS.join(', ')}`,
+      });
+    }
+    if (!text)
+      return fail({ kind: 'missing-argument', command: 'remember', argument: 'the text to remember' });
+    return ok({ name: 'remember', kind, text });
+  }
+  if (!text) return fail({ kind: 'missing-argument', command: 'remember', argument: 'the text to remember' });
+  return ok({ name: 'remember', kind: 'convention', text });
 }

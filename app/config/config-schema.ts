@@ -4,6 +4,8 @@
  * (`npm run schema` → app/config/autodev.schema.json).
  */
 import { z } from 'zod';
+import { HEALER_NAMES } from '../heal/healer-names.js';
+import { DEFAULT_NOTIFY_EVENTS, ENV_URL_PATTERN, NOTIFY_EVENTS } from '../observability/notify-events.js';
 import { PERMISSION_LEVELS } from '../scm/scm.js';
 
 export const PROVIDERS = ['openai', 'anthropic', 'ollama', 'openai-compatible', 'scripted'] as const;
@@ -134,6 +136,41 @@ export const autodevConfigSchema = z
       .strict()
       .default({ attempts: 2, backoffSeconds: 60 })
       .describe('How failed tasks are retried.'),
+    learning: z
+      .object({
+        backends: z
+          .array(z.enum(REASSIGN_BACKENDS))
+          .max(8)
+          .default([])
+          .describe(
+            'Agent backends autodev chooses between for each task by what worked before here (Thompson ' +
+              'sampling over recorded outcomes per kind of task). Fewer than two: no choice is made.',
+          ),
+      })
+      .strict()
+      .default({ backends: [] })
+      .describe('Learning from recorded outcomes.'),
+    competition: z
+      .object({
+        contenders: z
+          .array(
+            z
+              .object({
+                backend: z.enum(REASSIGN_BACKENDS).describe('Agent backend of this contender.'),
+                model: modelChoice.optional().describe("Model for this contender instead of the role's."),
+              })
+              .strict(),
+          )
+          .max(16)
+          .default([])
+          .describe(
+            'Who attempts a task planned with more than one candidate (best-of-N): candidate n uses ' +
+              'entry n, wrapping round. Empty: every candidate uses the usual backend and model.',
+          ),
+      })
+      .strict()
+      .default({ contenders: [] })
+      .describe('Best-of-N: the contenders for tasks the plan runs as several competing candidates.'),
     jobTimeoutMinutes: z
       .int()
       .min(1)
@@ -172,6 +209,84 @@ export const autodevConfigSchema = z
       .describe(
         'Let agents change .github/workflows/. Needs the App\'s "workflows: write" permission as well.',
       ),
+    autoFix: z
+      .object({
+        attempts: z
+          .int()
+          .min(1)
+          .max(10)
+          .default(3)
+          .describe('Most fix attempts (one healer or one agent run each) before `/auto-fix` gives up.'),
+        updateSnapshots: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Let `/auto-fix` update failing test snapshots (jest -u). Off by default: a changed snapshot may be the bug.',
+          ),
+        healers: z
+          .array(z.enum(HEALER_NAMES))
+          .default([...HEALER_NAMES])
+          .describe('Deterministic healers `/auto-fix` tries before an agent, by name.'),
+      })
+      .strict()
+      .default({ attempts: 3, updateSnapshots: false, healers: [...HEALER_NAMES] })
+      .describe('How `/auto-fix` repairs failing CI.'),
+    onFailure: z
+      .object({
+        openIssue: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Open one issue per distinct failure of a workflow on the default branch; a recurrence comments on it.',
+          ),
+        label: z
+          .string()
+          .min(1)
+          .max(50)
+          .default('autodev:ci-failure')
+          .describe('Label of those failure issues (the failure class is added as a second label).'),
+        autoFix: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Start `/auto-fix` on its own for a new failure on the default branch (it opens a fix PR).',
+          ),
+      })
+      .strict()
+      .default({ openIssue: true, label: 'autodev:ci-failure', autoFix: false })
+      .describe('What autodev does when CI fails on the default branch.'),
+    notifications: z
+      .array(
+        z
+          .object({
+            url: z
+              .string()
+              .refine((url) => ENV_URL_PATTERN.test(url) || /^https:\/\/[^\s]+$/.test(url), {
+                message:
+                  "must be an https:// URL, or env:NAME to read it from the app's environment " +
+                  '(NAME must contain WEBHOOK, e.g. env:SLACK_WEBHOOK_URL)',
+              })
+              .describe(
+                'Incoming-webhook URL (Slack, Mattermost, Discord /slack, or any endpoint taking {text, blocks}); ' +
+                  "env:NAME reads it from the app's environment so the secret stays out of the repository.",
+              ),
+            events: z
+              .array(z.enum(NOTIFY_EVENTS))
+              .min(1)
+              .default([...DEFAULT_NOTIFY_EVENTS])
+              .describe('What to post about.'),
+            cooldownMinutes: z
+              .int()
+              .min(0)
+              .max(1440)
+              .default(30)
+              .describe('The same run and event, or the same failure, is posted at most once in this time.'),
+          })
+          .strict(),
+      )
+      .max(10)
+      .default([])
+      .describe('Webhooks told when runs end, tasks fail or a run reaches its budget.'),
   })
   .strict();
 

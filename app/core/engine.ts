@@ -7,6 +7,7 @@ import { renderCommandError, renderHelp } from '../commands/help-text.js';
 import type { Command } from '../commands/command.js';
 import { type AutodevConfig, defaultConfig } from '../config/config-schema.js';
 import { parseConfig, renderConfigError } from '../config/load-config.js';
+import { autoFixCommand, ciWorkflowCompleted } from '../heal/ci-events.js';
 import type { Planner } from '../planner/planner.js';
 import type { RepoRef, RunTrigger } from '../runs/run.js';
 import type { Scm } from '../scm/scm.js';
@@ -17,12 +18,15 @@ import type { Dispatcher } from './dispatcher.js';
 import type { IntegrationSource } from '../finish/integration-source.js';
 import type { Reviewer } from '../finish/reviewer.js';
 import { repoOfPayload } from './event-fields.js';
+import type { RunObserver } from '../observability/run-observer.js';
+import type { MemoryService } from '../memory/memory-service.js';
 import { childLog, type Log } from './logger.js';
 import {
   busyRunReply,
   emptySpecReply,
+  noMemoryReply,
+  rememberedReply,
   noRunReply,
-  notAvailableReply,
   notWaitingReply,
   refusalReply,
   runEndedReply,
@@ -41,6 +45,10 @@ export interface EngineDeps {
   scmForRepo?(repo: RepoRef): Promise<Scm>;
   reviewer?: Reviewer;
   integrations?: IntegrationSource;
+  /** Told of every saved change of a run (metrics, notifications, the stage log). */
+  observer?: RunObserver;
+  /** The repository memory `/remember` writes to; without it `/remember` says memory is off. */
+  memory?: Pick<MemoryService, 'remember'>;
   /** The app's own login, e.g. "autodev[bot]"; its comments never trigger anything. */
   botLogin(): Promise<string>;
   log: Log;
@@ -87,7 +95,7 @@ export class Engine {
       return;
     }
 
-    const scope: RunScope = { scm, config };
+    const scope: RunScope = { scm, config, log };
     if (trigger.kind === 'issue-run') {
       await scm.reactToIssue(repo, trigger.issueNumber, 'eyes');
       if (!trigger.spec.trim()) {
@@ -144,6 +152,10 @@ export class Engine {
     await this.runs.sweep((run) => scopeFor(run.repo), now);
   }
 
+  private clock(): { now?: () => Date } {
+    return this.deps.now ? { now: this.deps.now } : {};
+  }
+
   private async workflowCompleted(
     scm: Scm,
     config: AutodevConfig,
@@ -152,7 +164,9 @@ export class Engine {
   ): Promise<void> {
     const workflow = config.dispatch.workflow;
     if (trigger.workflowPath !== workflow && !trigger.workflowPath.endsWith(`/${workflow}`)) {
-      return log.debug({ path: trigger.workflowPath }, 'not the agents workflow');
+      // Any other workflow: CI failures become issues, auto-fix runs report back (app/heal).
+      const botLogin = await this.deps.botLogin();
+      return ciWorkflowCompleted({ scm, config, log, botLogin, ...this.clock() }, trigger);
     }
     const active = await this.deps.store.listRuns({ repo: trigger.repo, states: ['running', 'integrating'] });
     const run = active.find((r) =>
@@ -160,7 +174,7 @@ export class Engine {
     );
     if (!run)
       return log.info({ workflowRunId: trigger.workflowRunId }, 'no active run owns this workflow run');
-    await this.runs.workflowCompleted({ scm, config }, run, trigger.workflowRunId);
+    await this.runs.workflowCompleted({ scm, config, log }, run, trigger.workflowRunId);
   }
 
   private async runCommand(
@@ -179,8 +193,32 @@ export class Engine {
       case 'help':
         await reply(renderHelp({ maxInstances: config.maxParallelAgents }));
         return;
+      case 'remember': {
+        if (!this.deps.memory) {
+          await reply(noMemoryReply());
+          return;
+        }
+        await this.deps.memory.remember({
+          repo: `${repo.owner}/${repo.repo}`,
+          kind: command.kind,
+          content: command.text,
+          metadata: { from: 'comment', by: trigger.actor, issue: trigger.issueNumber },
+        });
+        await reply(rememberedReply(command.kind, command.text));
+        return;
+      }
       case 'auto-fix':
-        await reply(notAvailableReply('/auto-fix'));
+        await autoFixCommand(
+          { scm, config, log: this.deps.log, botLogin: await this.deps.botLogin(), ...this.clock() },
+          {
+            repo,
+            issueNumber: trigger.issueNumber,
+            isPullRequest: trigger.isPullRequest,
+            issueBody: trigger.issueBody,
+            actor: trigger.actor,
+            ...(command.attempts !== undefined ? { attempts: command.attempts } : {}),
+          },
+        );
         return;
       case 'parallel-dev': {
         const spec = command.feature ?? trigger.issueBody;

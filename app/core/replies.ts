@@ -28,3 +28,16 @@ export function emptySpecReply(): string {
 export function notAvailableReply(command: string): string {
   return `\`${command}\` is not available in this version of autodev yet.`;
 }
+
+export function rememberedReply(kind: string, text: string): string {
+  const shown = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  const quoted = shown
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+  return `🧠 Remembered as a ${kind} for this repository; plans and agents will recall it when it is relevant:\n\n${quoted}`;
+}
+
+export function noMemoryReply(): string {
+  return "autodev's memory is not set up for this installation, so nothing was stored. The app keeps memory in its database (the embedded one by default, `DATABASE_URL` or `SUPABASE_URL` otherwise).";
+}

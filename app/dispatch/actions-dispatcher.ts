@@ -6,6 +6,7 @@
  * several workflow runs.
  */
 import type { AutodevConfig } from '../config/config-schema.js';
+import type { Log } from '../core/logger.js';
 import { DispatchError, type DispatchContext, type Dispatcher } from '../core/dispatcher.js';
 import type { Run, RepoRef, Task } from '../runs/run.js';
 import type { RunEvent } from '../runs/transitions.js';
@@ -47,7 +48,7 @@ export function dispatchInputs(
 }
 
 /** What an agent job needs to know about its task, read from the state branch by run id. */
-export function planDocument(run: Run): object {
+export function planDocument(run: Run, chosen: ReadonlyMap<string, string> = new Map()): object {
   return {
     run: run.id,
     repository: `${run.repo.owner}/${run.repo.repo}`,
@@ -59,16 +60,25 @@ export function planDocument(run: Run): object {
       title: t.title,
       role: t.role,
       dependsOn: t.dependsOn,
-      // A task reassigned after its retries names the agent backend its job must use.
-      ...(t.reassignedTo ? { backend: t.reassignedTo } : {}),
+      // A task reassigned after its retries, or given a backend by the bandit, names the backend its job must use.
+      ...(t.reassignedTo
+        ? { backend: t.reassignedTo }
+        : chosen.has(t.id)
+          ? { backend: chosen.get(t.id) }
+          : {}),
       ...(candidatesOf(run, t) > 1 ? { candidates: candidatesOf(run, t) } : {}),
     })),
   };
 }
 
-async function publishPlan(scm: Scm, run: Run, base: string): Promise<void> {
+async function publishPlan(
+  scm: Scm,
+  run: Run,
+  base: string,
+  chosen: ReadonlyMap<string, string>,
+): Promise<void> {
   await scm.ensureBranch(run.repo, STATE_BRANCH, base);
-  const text = `${JSON.stringify(planDocument(run), null, 2)}\n`;
+  const text = `${JSON.stringify(planDocument(run, chosen), null, 2)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await scm.readFileWithSha(run.repo, planPath(run.id), STATE_BRANCH);
     if (current?.text === text) return;
@@ -148,8 +158,22 @@ function whyNotDispatched(error: unknown, workflow: string, ref: string, repo: R
   return new DispatchError(`GitHub did not start the agents workflow: ${message}`, { cause: error });
 }
 
+/** Picks a task's backend among `candidates` from what worked before (app/learning/choose-backend.ts). */
+export type BackendChooser = (request: {
+  repo: string;
+  taskKind: string;
+  candidates: readonly string[];
+}) => Promise<{ backend: string; reason: string }>;
+
+export interface ActionsDispatcherOptions {
+  now?: () => Date;
+  /** With config `learning.backends` naming two or more, each task's backend is chosen by this. */
+  chooseBackend?: BackendChooser;
+  log?: Log;
+}
+
 export class ActionsDispatcher implements Dispatcher {
-  constructor(private readonly options: { now?: () => Date } = {}) {}
+  constructor(private readonly options: ActionsDispatcherOptions = {}) {}
 
   async dispatch(run: Run, { scm, config }: DispatchContext): Promise<RunEvent[]> {
     // Retried tasks wait out their backoff: only what is due at this moment goes out.
@@ -157,7 +181,8 @@ export class ActionsDispatcher implements Dispatcher {
     if (ready.length === 0) return [];
     const base = await scm.defaultBranch(run.repo);
     const ref = config.dispatch.ref ?? base;
-    await publishPlan(scm, run, base);
+    const chosen = await this.chooseBackends(run, ready, config);
+    await publishPlan(scm, run, base, chosen);
 
     const number = (run.waves?.length ?? 0) + 1;
     const workflowRuns: { id: number; url: string; taskIds: string[] }[] = [];
@@ -195,11 +220,37 @@ export class ActionsDispatcher implements Dispatcher {
         type: 'task-started',
         taskId: task.id,
         agent: `${task.role}-${n}`,
-        backend: backendOf(config, run, task),
+        backend: chosen.get(task.id) ?? backendOf(config, run, task),
         at,
         ...(url ? { links: { jobLog: url } } : {}),
       });
     }
     return events;
+  }
+
+  /**
+   * The bandit's pick per task, for tasks that run once on their usual backend. A choice that fails
+   * (memory unreachable) leaves the task on its usual backend: learning must never stop a run.
+   */
+  private async chooseBackends(run: Run, ready: Task[], config: AutodevConfig): Promise<Map<string, string>> {
+    const chosen = new Map<string, string>();
+    const candidates = config.learning.backends;
+    const choose = this.options.chooseBackend;
+    if (!choose || candidates.length < 2) return chosen;
+    for (const task of ready) {
+      if (task.reassignedTo || candidatesOf(run, task) > 1) continue;
+      try {
+        const choice = await choose({
+          repo: `${run.repo.owner}/${run.repo.repo}`,
+          taskKind: task.role,
+          candidates,
+        });
+        chosen.set(task.id, choice.backend);
+        this.options.log?.info({ runId: run.id, taskId: task.id, backend: choice.backend }, choice.reason);
+      } catch (error) {
+        this.options.log?.warn({ runId: run.id, taskId: task.id, err: String(error) }, 'no backend choice');
+      }
+    }
+    return chosen;
   }
 }

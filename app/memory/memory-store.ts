@@ -137,7 +137,11 @@ export interface MemoryStore {
   /** Nearest first, by cosine distance, filtered by repo and kinds. */
   searchMemories(query: MemoryQuery): Promise<MemoryMatch[]>;
   /** Newest first. */
-  listMemories(filter: { repo: string; kinds?: readonly MemoryKind[]; limit?: number }): Promise<StoredMemory[]>;
+  listMemories(filter: {
+    repo: string;
+    kinds?: readonly MemoryKind[];
+    limit?: number;
+  }): Promise<StoredMemory[]>;
   /** Deletes a repo's memories whose metadata.source equals `source` (re-ingesting a changed file). */
   deleteMemoriesBySource(repo: string, source: string): Promise<number>;
 

@@ -58,6 +58,7 @@ const SUMMARY_KEYS = [
   'waveCount',
   'criticalPathMinutes',
   'notes',
+  'learned',
 ] as const satisfies readonly (keyof PlanSummary)[];
 
 /**

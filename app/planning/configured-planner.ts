@@ -8,7 +8,7 @@ import { ModelRegistry } from '../models/model-registry.js';
 import { pricesFor } from '../models/price-table.js';
 import { RunBudget } from '../models/run-budget.js';
 import type { AutodevConfig } from '../config/config-schema.js';
-import type { Planner } from '../planner/planner.js';
+import type { Planner, PlanRequest } from '../planner/planner.js';
 import { loadPrompt, renderPrompt } from '../prompts/prompt-library.js';
 import { fenceUntrusted } from '../prompts/untrusted-text.js';
 import type { Run } from '../runs/run.js';
@@ -26,7 +26,12 @@ export function budgetFor(run: Run, config: Pick<AutodevConfig, 'budget'>): RunB
 }
 
 export function configuredPlanner(
-  options: { registry?: ModelRegistry; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    registry?: ModelRegistry;
+    env?: NodeJS.ProcessEnv;
+    /** What the planner recalls about the repository (app/memory/planner-memory.ts). */
+    memory?: (request: PlanRequest) => Promise<string>;
+  } = {},
 ): Planner {
   const registry = options.registry ?? new ModelRegistry();
   const env = options.env ?? process.env;
@@ -43,5 +48,6 @@ export function configuredPlanner(
       loadPrompt(name, request.scm ? { scm: request.scm, repo: request.run.repo } : {}),
     renderPrompt,
     fence: fenceUntrusted,
+    ...(options.memory ? { memory: options.memory } : {}),
   });
 }

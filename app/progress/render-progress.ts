@@ -146,6 +146,14 @@ function prpSummary(plan: PlanSummary): string[] {
       : `critical path ≈ ${formatMinutes(plan.criticalPathMinutes)}`,
   ].filter(Boolean);
   if (shape.length > 0) lines.push(shape.join(' · '));
+  const learned = plan.learned ?? [];
+  if (learned.length > 0) {
+    const each = learned.map(
+      (e) =>
+        `${codeSpan(e.kind)} ≈ ${formatMinutes(e.minutes)} (${e.runs} earlier, ${Math.round(e.successRate * 100)}% succeeded)`,
+    );
+    lines.push(`**From earlier runs here:** ${each.join(' · ')}`);
+  }
   const gates = plan.validationGates ?? [];
   if (gates.length > 0) lines.push(`**Validation gates:** ${gates.map((g) => codeSpan(g)).join(' · ')}`);
   const criteria = plan.acceptanceCriteria ?? [];

@@ -112,6 +112,18 @@ export interface PlanSummary {
   notes?: string[];
   /** By task id. Kept here because the task rows hold only what the checklist shows. */
   briefs?: Record<string, TaskBrief>;
+  /** What earlier runs on the repository say about this plan's kinds of task (app/learning). */
+  learned?: LearnedEstimate[];
+}
+
+/** How long a kind of task took here before, and how often it succeeded. */
+export interface LearnedEstimate {
+  /** The role, e.g. "coder". */
+  kind: string;
+  minutes: number;
+  runs: number;
+  /** 0..1. */
+  successRate: number;
 }
 
 /** One wave of ready tasks sent to GitHub Actions (split over several runs past the matrix limit). */

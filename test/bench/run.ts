@@ -1,6 +1,8 @@
 /** `npm run bench`: runs every benchmark and prints its figures against the targets in the issues. */
 import { benchAckLatency } from './ack-latency.js';
+import { benchBanditRegret, describeRegret } from './bandit-bench.js';
 import { benchLocalRun } from './local-bench.js';
+import { benchMemorySearch } from './memory-bench.js';
 import { benchMerge } from './merge-bench.js';
 import { benchParallelWave } from './parallel-bench.js';
 import { benchPlanPostProcessing } from './plan-bench.js';
@@ -63,6 +65,24 @@ async function main(): Promise<void> {
     target: '< 30 s',
     pass: local.ms < 30_000,
   });
+
+  const memory = await benchMemorySearch();
+  results.push({
+    name: `memory search, ${memory.memories / 1000}k × ${memory.dimension}-d in PGlite, top-10 (ef_search ${memory.efSearch}), p50 / p99 and recall@10 vs exact over ${memory.recallQueries} queries`,
+    figure: `${memory.p50Ms.toFixed(1)} ms / ${memory.p99Ms.toFixed(1)} ms, recall ${memory.recallAt10.toFixed(3)} (exact p50 ${memory.exactP50Ms.toFixed(0)} ms; ${memory.recallAtLowerEf.map((r) => `${r.recallAt10.toFixed(3)} at ef_search ${r.efSearch}`).join(', ')}); inserts ${memory.bulkInsertsPerSecond.toFixed(0)}/s bulk + ${(memory.indexBuildMs / 1000).toFixed(0)} s HNSW build, ${memory.indexedInsertsPerSecond.toFixed(0)}/s into the index`,
+    target: 'p99 < 20 ms, recall ≥ 0.95',
+    pass: memory.p99Ms < 20 && memory.recallAt10 >= 0.95,
+  });
+
+  for (const scenario of await benchBanditRegret()) {
+    const bar = Math.min(...scenario.beatable.map((f) => f.regret));
+    results.push({
+      name: `bandit cumulative expected regret, ${scenario.runs} runs, mean of ${scenario.seeds} seeds, ${scenario.name}`,
+      figure: describeRegret(scenario),
+      target: 'mean below every fixed choice that needs no knowledge of the hidden rates',
+      pass: scenario.banditMeanRegret < bar,
+    });
+  }
 
   for (const r of results) {
     console.log(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.figure} (target ${r.target})`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Command } from '../../app/commands/command.js';
-import { COMMAND_NAMES, COMPLEXITIES, STRATEGIES } from '../../app/commands/command.js';
+import { COMMAND_NAMES, COMPLEXITIES, REMEMBER_KINDS, STRATEGIES } from '../../app/commands/command.js';
 import { formatCommand } from '../../app/commands/help-text.js';
 import { looksLikeCommand, parseCommand } from '../../app/commands/parse-command.js';
 
@@ -97,6 +97,9 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     .stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,20}$/)
     .map((taskId): Command => ({ name: 'retry', taskId })),
   fc.constantFrom<Command>({ name: 'approve' }, { name: 'status' }, { name: 'cancel' }, { name: 'help' }),
+  fc
+    .record({ kind: fc.constantFrom(...REMEMBER_KINDS), text: feature.filter((s) => s === s.trim()) })
+    .map((args): Command => ({ name: 'remember', ...args })),
 );
 
 describe('formatCommand round-trips through parseCommand', () => {

@@ -288,3 +288,38 @@ describe('codeSpan', () => {
     expect(long).toContain('…');
   });
 });
+
+describe('/remember', () => {
+  it('stores a convention by default, the text running over several lines', () => {
+    expect(parseCommand('/remember Use tabs.\nNever spaces.', opts)).toEqual({
+      ok: true,
+      command: { name: 'remember', kind: 'convention', text: 'Use tabs.\nNever spaces.' },
+    });
+  });
+
+  it('takes a kind first', () => {
+    expect(parseCommand('/remember kind=Decision We ship on Fridays', opts)).toEqual({
+      ok: true,
+      command: { name: 'remember', kind: 'decision', text: 'We ship on Fridays' },
+    });
+  });
+
+  it('names the kinds it accepts, and asks for the text when there is none', () => {
+    expect(parseCommand('/remember kind=success it worked', opts)).toEqual({
+      ok: false,
+      error: {
+        kind: 'invalid-value',
+        command: 'remember',
+        key: 'kind',
+        value: 'success',
+        expected: 'one of convention, decision, architecture, pattern, dependency, learning',
+      },
+    });
+    for (const text of ['/remember', '/remember   ', '/remember kind=decision']) {
+      expect(parseCommand(text, opts)).toEqual({
+        ok: false,
+        error: { kind: 'missing-argument', command: 'remember', argument: 'the text to remember' },
+      });
+    }
+  });
+});

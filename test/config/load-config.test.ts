@@ -60,6 +60,20 @@ gates:
 allowedCommands: [npm, node]
 protectedPaths: ["infra/**"]
 allowWorkflowEdits: true
+autoFix:
+  attempts: 5
+  updateSnapshots: true
+learning:
+  backends: [claude, codex]
+competition:
+  contenders:
+    - backend: codex
+    - backend: builtin
+      model: { provider: anthropic, model: claude-sonnet-4 }
+onFailure:
+  autoFix: true
+notifications:
+  - url: env:SLACK_WEBHOOK_URL
 `;
     const result = parseConfig(text);
     expect(result).toEqual({
@@ -90,6 +104,26 @@ allowWorkflowEdits: true
         allowedCommands: ['npm', 'node'],
         protectedPaths: ['infra/**'],
         allowWorkflowEdits: true,
+        autoFix: {
+          attempts: 5,
+          updateSnapshots: true,
+          healers: ['prettier', 'eslint', 'missing-dependency', 'lockfile', 'snapshots'],
+        },
+        learning: { backends: ['claude', 'codex'] },
+        competition: {
+          contenders: [
+            { backend: 'codex' },
+            { backend: 'builtin', model: { provider: 'anthropic', model: 'claude-sonnet-4' } },
+          ],
+        },
+        onFailure: { openIssue: true, label: 'autodev:ci-failure', autoFix: true },
+        notifications: [
+          {
+            url: 'env:SLACK_WEBHOOK_URL',
+            events: ['run.succeeded', 'run.failed', 'run.cancelled', 'budget.reached'],
+            cooldownMinutes: 30,
+          },
+        ],
       },
     });
   });
