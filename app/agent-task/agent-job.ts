@@ -87,7 +87,7 @@ export async function runAgentJob(
   const jobMemory = await jobMemoryFromEnv(options.env, options.log);
   const result = await runAgentTask(
     {
-      ...(jobMemory ? { memory: jobMemory.memory } : {}),
+      ...(jobMemory ? { memory: jobMemory.memory, audit: jobMemory.audit(task) } : {}),
       worktrees: new WorktreeManager({
         repoPath: options.workspace,
         baseDir: join(options.temp, 'autodev-worktrees'),

@@ -22,6 +22,7 @@ import type { Worktree, WorktreeManager } from '../workspace/worktree-manager.js
 import { commitAndPush, type PublishRequest } from './commit-and-push.js';
 import { commitMessage } from './commit-message.js';
 import { errorFeedback, failingGatesReason, gateFeedback, refusedGatesReason } from './gate-feedback.js';
+import { auditedWorkspace, type AgentAction } from './audited-workspace.js';
 import { redactDeep, redactingLog } from './redacting-log.js';
 import { gateCommands, refusedGates, runGates, runSetup } from './run-gates.js';
 import { finishTaskCheck, startTaskCheck, type CheckRuns } from './task-check-run.js';
@@ -37,6 +38,8 @@ export interface AgentTaskDeps {
   /** Secrets are read from it (secretValuesFromEnv); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   memory?: Memory;
+  /** Told of every action the agent takes in its workspace (the audit trail). */
+  audit?: (action: AgentAction) => void;
   /** Defaults to git commit + git push (commit-and-push.ts). */
   publish?: (request: PublishRequest) => Promise<{ commit: string } | null>;
   log?: Log;
@@ -179,9 +182,10 @@ async function attemptTask(
     };
   }
   const limits = limitsOf(input);
+  const redact = (text: string) => redactSecrets(text, secrets);
   const base = {
     task: input.task,
-    workspace,
+    workspace: deps.audit ? auditedWorkspace(workspace, deps.audit, redact) : workspace,
     conventions: await readConventions(workspace),
     repoMap: await buildRepoMap(workspace),
     // Memory helps but is not required: an unreachable store costs the agent its recall, not the task.
