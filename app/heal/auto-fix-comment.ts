@@ -114,7 +114,11 @@ function outcome(request: AutoFixRequest, progress: AutoFixProgress): string {
         report.modelCalls === 0
           ? ' No model call was needed.'
           : ` ${report.modelCalls} model call${report.modelCalls === 1 ? '' : 's'}.`;
-      return `✅ **Fixed:** ${reason}.${where}${cost}${request.deliver === 'push' ? ' CI runs again on the new commit.' : ''}`;
+      return `✅ **Fixed:** ${reason}.${where}${cost}${
+        request.deliver === 'push'
+          ? " A push made with the workflow's token starts no workflows: CI checks the fix on the next push, or run it by hand."
+          : ''
+      }`;
     }
   }
 }

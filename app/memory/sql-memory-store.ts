@@ -4,6 +4,15 @@
  * functions match_memories and autodev_append_audit, as the Supabase backend's RPC calls do, so all
  * backends share one implementation of both.
  */
+import {
+  toAuditEvent,
+  toMemory,
+  toOutcome,
+  type ArmRow,
+  type AuditRow,
+  type MemoryRow,
+  type OutcomeRow,
+} from './memory-rows.js';
 import type { SqlClient } from '../store/sql-client.js';
 import {
   auditEventFields,
@@ -38,54 +47,6 @@ const DEFAULT_LIMIT = 100;
 const INSERT_BATCH = 1000;
 
 /** Rows as to_jsonb renders them: both drivers then hand over the same plain JSON. */
-interface MemoryJson {
-  id: number;
-  repo: string;
-  kind: MemoryKind;
-  content: string;
-  metadata: Record<string, unknown> | null;
-  created_at: string;
-  similarity?: number;
-}
-
-interface OutcomeJson {
-  id: number;
-  repo: string;
-  run_id: string;
-  task_id: string | null;
-  scope: Outcome['scope'];
-  task_kind: string;
-  success: boolean;
-  failure_class: string | null;
-  backend: string | null;
-  model: string | null;
-  strategy: string | null;
-  duration_ms: number;
-  tokens: number;
-  cost_usd: number;
-  at: string;
-}
-
-interface ArmJson {
-  arm: string;
-  successes: number;
-  failures: number;
-  mean_duration_ms: number;
-}
-
-interface AuditJson {
-  seq: number;
-  repo: string;
-  run_id: string | null;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown> | null;
-  at: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
-
 export interface SqlMemoryStoreOptions {
   /**
    * Whether close() closes the client. False when the client is shared with the run store
@@ -136,7 +97,7 @@ export class SqlMemoryStore implements MemoryStore {
         metadata: jsonSafe(input.metadata ?? {}),
         embedding: vectorLiteral(input.embedding),
       }));
-      const { rows } = await this.client.query<{ row: MemoryJson }>(
+      const { rows } = await this.client.query<{ row: MemoryRow }>(
         `insert into autodev_memories (repo, kind, content, metadata, embedding)
          select e.value ->> 'repo', e.value ->> 'kind', e.value ->> 'content', e.value -> 'metadata',
            (e.value ->> 'embedding')::vector
@@ -155,7 +116,7 @@ export class SqlMemoryStore implements MemoryStore {
     const kinds = checkKinds(query.kinds);
     const vector = vectorLiteral(query.embedding, 'the query embedding');
     if (!(query.k > 0)) return [];
-    const { rows } = await this.client.query<{ row: MemoryJson }>(
+    const { rows } = await this.client.query<{ row: MemoryRow }>(
       `select to_jsonb(m) as row from match_memories($1::vector, $2, $3::text[], $4) m`,
       [vector, query.repo, kinds, Math.floor(query.k)],
     );
@@ -169,7 +130,7 @@ export class SqlMemoryStore implements MemoryStore {
   }): Promise<StoredMemory[]> {
     checkRepo(filter.repo);
     const kinds = checkKinds(filter.kinds);
-    const { rows } = await this.client.query<{ row: MemoryJson }>(
+    const { rows } = await this.client.query<{ row: MemoryRow }>(
       `select to_jsonb(m) - 'embedding' as row from autodev_memories m
        where m.repo = $1 and (cardinality($2::text[]) = 0 or m.kind = any ($2::text[]))
        order by m.created_at desc, m.id desc limit $3`,
@@ -214,7 +175,7 @@ export class SqlMemoryStore implements MemoryStore {
   }
 
   async listOutcomes(filter: { repo?: string; runId?: string; limit?: number }): Promise<Outcome[]> {
-    const { rows } = await this.client.query<{ row: OutcomeJson }>(
+    const { rows } = await this.client.query<{ row: OutcomeRow }>(
       `select to_jsonb(o) as row from autodev_outcomes o
        where ($1::text is null or o.repo = $1) and ($2::text is null or o.run_id = $2)
        order by o.at desc, o.id desc limit $3`,
@@ -224,7 +185,7 @@ export class SqlMemoryStore implements MemoryStore {
   }
 
   async outcomeStats(query: OutcomeStatsQuery): Promise<ArmStats[]> {
-    const { rows } = await this.client.query<{ row: ArmJson }>(
+    const { rows } = await this.client.query<{ row: ArmRow }>(
       'select to_jsonb(s) as row from autodev_outcome_stats($1, $2, $3) s',
       [query.by, query.repo ?? null, query.taskKind ?? null],
     );
@@ -238,7 +199,7 @@ export class SqlMemoryStore implements MemoryStore {
 
   async appendAudit(event: AuditEventInput): Promise<AuditEvent> {
     const { fields, payload } = auditEventFields(event);
-    const { rows } = await this.client.query<{ row: AuditJson }>(
+    const { rows } = await this.client.query<{ row: AuditRow }>(
       `select to_jsonb(e) as row
        from autodev_append_audit($1, $2, $3, $4, $5::jsonb, $6::timestamptz, $7) e`,
       [
@@ -257,7 +218,7 @@ export class SqlMemoryStore implements MemoryStore {
   }
 
   async listAudit(filter: { repo?: string; afterSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {
-    const { rows } = await this.client.query<{ row: AuditJson }>(
+    const { rows } = await this.client.query<{ row: AuditRow }>(
       `select to_jsonb(e) as row from autodev_audit_events e
        where ($1::text is null or e.repo = $1) and e.seq > $2
        order by e.seq limit $3`,
@@ -269,54 +230,4 @@ export class SqlMemoryStore implements MemoryStore {
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.close();
   }
-}
-
-function toIso(timestamp: string): string {
-  return new Date(timestamp).toISOString();
-}
-
-function toMemory(row: MemoryJson): StoredMemory {
-  return {
-    id: String(row.id),
-    repo: row.repo,
-    kind: row.kind,
-    content: row.content,
-    metadata: row.metadata ?? {},
-    createdAt: toIso(row.created_at),
-  };
-}
-
-function toOutcome(row: OutcomeJson): Outcome {
-  return {
-    id: String(row.id),
-    repo: row.repo,
-    runId: row.run_id,
-    taskId: row.task_id,
-    scope: row.scope,
-    taskKind: row.task_kind,
-    success: row.success,
-    failureClass: row.failure_class,
-    backend: row.backend,
-    model: row.model,
-    strategy: row.strategy,
-    durationMs: Number(row.duration_ms),
-    tokens: Number(row.tokens),
-    costUsd: Number(row.cost_usd),
-    at: toIso(row.at),
-  };
-}
-
-function toAuditEvent(row: AuditJson): AuditEvent {
-  return {
-    seq: Number(row.seq),
-    repo: row.repo,
-    runId: row.run_id,
-    actor: row.actor,
-    action: row.action,
-    detail: row.detail ?? {},
-    at: toIso(row.at),
-    payload: row.payload,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }

@@ -26,6 +26,15 @@ import {
   withoutNul,
 } from './memory-input.js';
 import {
+  toAuditEvent,
+  toMemory,
+  toOutcome,
+  type ArmRow,
+  type AuditRow,
+  type MemoryRow,
+  type OutcomeRow,
+} from './memory-rows.js';
+import {
   EmbeddingMismatchError,
   type ArmStats,
   type AuditEvent,
@@ -65,54 +74,6 @@ const DEFAULT_AUDIT_LIMIT = 1000;
 const INSERT_BATCH = 500;
 const REQUEST_TIMEOUT_MS = 60_000;
 const MEMORY_COLUMNS = 'id,repo,kind,content,metadata,created_at';
-
-interface MemoryRow {
-  id: number;
-  repo: string;
-  kind: MemoryKind;
-  content: string;
-  metadata: Record<string, unknown> | null;
-  created_at: string;
-  similarity?: number;
-}
-
-interface OutcomeRow {
-  id: number;
-  repo: string;
-  run_id: string;
-  task_id: string | null;
-  scope: Outcome['scope'];
-  task_kind: string;
-  success: boolean;
-  failure_class: string | null;
-  backend: string | null;
-  model: string | null;
-  strategy: string | null;
-  duration_ms: number;
-  tokens: number;
-  cost_usd: number;
-  at: string;
-}
-
-interface ArmRow {
-  arm: string;
-  successes: number;
-  failures: number;
-  mean_duration_ms: number;
-}
-
-interface AuditRow {
-  seq: number;
-  repo: string;
-  run_id: string | null;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown> | null;
-  at: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
 
 /** What supabase-js resolves every request to. */
 interface Response<T> {
@@ -384,54 +345,4 @@ class SupabaseMemoryStore implements MemoryStore {
     // for realtime's 10 s timeout and hold the process open that long.
     if (this.client.getChannels().length > 0) await this.client.removeAllChannels();
   }
-}
-
-function toIso(timestamp: string): string {
-  return new Date(timestamp).toISOString();
-}
-
-function toMemory(row: MemoryRow): StoredMemory {
-  return {
-    id: String(row.id),
-    repo: row.repo,
-    kind: row.kind,
-    content: row.content,
-    metadata: row.metadata ?? {},
-    createdAt: toIso(row.created_at),
-  };
-}
-
-function toOutcome(row: OutcomeRow): Outcome {
-  return {
-    id: String(row.id),
-    repo: row.repo,
-    runId: row.run_id,
-    taskId: row.task_id,
-    scope: row.scope,
-    taskKind: row.task_kind,
-    success: row.success,
-    failureClass: row.failure_class,
-    backend: row.backend,
-    model: row.model,
-    strategy: row.strategy,
-    durationMs: Number(row.duration_ms),
-    tokens: Number(row.tokens),
-    costUsd: Number(row.cost_usd),
-    at: toIso(row.at),
-  };
-}
-
-function toAuditEvent(row: AuditRow): AuditEvent {
-  return {
-    seq: Number(row.seq),
-    repo: row.repo,
-    runId: row.run_id,
-    actor: row.actor,
-    action: row.action,
-    detail: row.detail ?? {},
-    at: toIso(row.at),
-    payload: row.payload,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }
