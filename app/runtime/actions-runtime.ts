@@ -16,6 +16,7 @@ import type { Plan, Planner } from '../planner/planner.js';
 import { configuredPlanner } from '../planning/configured-planner.js';
 import { outlinePlanner, ScriptedPlanner } from '../planner/scripted-planner.js';
 import type { RepoRef, Run } from '../runs/run.js';
+import { Notifier } from '../observability/notify.js';
 import { GitHubScm } from '../scm/github-scm.js';
 import type { Scm } from '../scm/scm.js';
 import { RepoStateStore } from '../store/repo-state-store.js';
@@ -74,9 +75,12 @@ export async function createActionsRuntime(options: ActionsRuntimeOptions): Prom
   const store = await openRuntimeStore(options, scm);
   const planner = await plannerFromSpec(options.plannerSpec);
   const botLogin = options.botLogin ?? ACTIONS_BOT_LOGIN;
+  // Notifications work without a server; the step waits for them before it ends (see handle).
+  const notifier = new Notifier({ log: options.log });
   const engine = new Engine({
     store,
     planner,
+    observer: notifier,
     dispatcher: options.dispatcher ?? new ActionsDispatcher({ now }),
     log: options.log,
     now,
@@ -111,7 +115,7 @@ export async function createActionsRuntime(options: ActionsRuntimeOptions): Prom
         receivedAt: now().toISOString(),
       };
       try {
-        await engine.process(delivery);
+        await engine.process(delivery).finally(() => notifier.idle());
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         await store

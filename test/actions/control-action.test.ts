@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +46,7 @@ const seed: SimulatorSeed = {
       collaborators: { maintainer: 'write' },
       files: {
         'README.md': '# hello\n',
-        '.github/autodev.yml': 'requireApproval: true\n',
+        '.github/autodev.yml': 'requireApproval: true\nnotifications:\n  - url: env:TEAM_WEBHOOK_URL\n',
         '.github/workflows/autodev-agents.yml': readFileSync('.github/workflows/autodev-agents.yml', 'utf8'),
       },
       issues: [{ number: 1, title: 'Goodbyes', body: 'We only ever say hello.', author: 'maintainer' }],
@@ -53,6 +55,8 @@ const seed: SimulatorSeed = {
 };
 
 let sim: GitHubSimulator;
+let hook: Server;
+const notices: { text: string }[] = [];
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let store: RepoStateStore;
@@ -61,6 +65,16 @@ let firstComment: WorkflowEvent;
 
 beforeAll(async () => {
   sim = await startGitHubSimulator({ seed });
+  // The team's chat webhook, where run notifications go.
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      notices.push(JSON.parse(body) as { text: string });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((done) => hook.listen(0, '127.0.0.1', done));
   dir = await mkdtemp(join(tmpdir(), 'autodev-control-'));
   await writeFile(join(dir, 'plan.json'), JSON.stringify(PLAN));
   const token = sim.createInstallationToken();
@@ -76,6 +90,7 @@ beforeAll(async () => {
     'INPUT_DATABASE-URL': '',
     'INPUT_LOG-LEVEL': 'debug',
     AUTODEV_PLANNER: `scripted:${join(dir, 'plan.json')}`,
+    TEAM_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
   };
   const octokit = new Octokit({ baseUrl: sim.url, auth: token, log: quiet });
   store = new RepoStateStore({ scm: new GitHubScm(octokit), repo: TARGET });
@@ -97,6 +112,7 @@ function commentEvent(body: string, runId: string): WorkflowEvent {
 
 afterAll(async () => {
   await sim?.close();
+  await new Promise((done) => hook?.close(done));
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -196,6 +212,16 @@ describe('actions/control as a workflow step', () => {
       runs: [expect.objectContaining({ id: runId, state: 'running' })],
     });
     expect(botComments()).toHaveLength(1);
+    expect(notices).toEqual([]);
     expect(sim.violations).toEqual([]);
+  });
+
+  it("/cancel ends the run and posts the team's notification before the step ends", async () => {
+    const cancelled = await runStep(commentEvent('/cancel', '4245'));
+    expect({ code: cancelled.code, stderr: cancelled.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(cancelled.outputs).toEqual({ 'run-id': runId, state: 'cancelled' });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain(runId);
+    expect(notices[0]!.text.toLowerCase()).toContain('cancelled');
   });
 });
