@@ -2,47 +2,18 @@
  * `autodev audit verify` on a real embedded database: an untouched trail passes; rows edited or deleted
  * with raw SQL, as someone with database access could, are named and the exit code is 1.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { sink, useMemoryStore } from './cli-fixtures.js';
 import { auditCommand, checkChain } from '../../app/cli/audit-command.js';
 import { main } from '../../app/cli/main.js';
 import type { AuditEventInput } from '../../app/memory/memory-store.js';
-import { SqlMemoryStore } from '../../app/memory/sql-memory-store.js';
-import { openSqlClient } from '../../app/store/open-store.js';
-import type { SqlClient } from '../../app/store/sql-client.js';
 
-let client: SqlClient;
-let store: SqlMemoryStore;
-
-beforeAll(async () => {
-  client = await openSqlClient({ dataDir: 'memory://', inThread: true });
-  store = new SqlMemoryStore(client);
-});
-
-afterAll(async () => {
-  await store?.close();
-});
-
-beforeEach(async () => {
-  await client.exec('delete from autodev_audit_events');
-});
-
-function sink() {
-  let text = '';
-  return {
-    write: (chunk: string) => {
-      text += chunk;
-      return true;
-    },
-    get text() {
-      return text;
-    },
-  };
-}
+const db = useMemoryStore(['autodev_audit_events']);
 
 async function verify(...args: string[]) {
   const stdout = sink();
   const stderr = sink();
-  const code = await auditCommand(['verify', ...args], { stdout, stderr, env: {}, store });
+  const code = await auditCommand(['verify', ...args], { stdout, stderr, env: {}, store: db.store });
   return { code, out: stdout.text, err: stderr.text };
 }
 
@@ -67,7 +38,7 @@ const EVENTS: AuditEventInput[] = [
 ];
 
 async function appendAll() {
-  for (const event of EVENTS) await store.appendAudit(event);
+  for (const event of EVENTS) await db.store.appendAudit(event);
 }
 
 describe('autodev audit verify', () => {
@@ -80,7 +51,7 @@ describe('autodev audit verify', () => {
 
   it('names a row whose detail was edited with raw SQL', async () => {
     await appendAll();
-    await client.exec(
+    await db.client.exec(
       `update autodev_audit_events set detail = '{"tool": "write_file", "path": "src/b.ts"}' where seq = 4`,
     );
     const { code, out } = await verify();
@@ -93,7 +64,7 @@ describe('autodev audit verify', () => {
 
   it('names a row whose payload and hash were both rewritten, by the broken link after it', async () => {
     await appendAll();
-    await client.exec(
+    await db.client.exec(
       `update autodev_audit_events
          set payload = replace(payload, 'claude', 'codex'), detail = jsonb_set(detail, '{backend}', '"codex"'),
              hash = encode(sha256(convert_to(prev_hash || E'\\n' || replace(payload, 'claude', 'codex'), 'UTF8')), 'hex')
@@ -108,7 +79,7 @@ describe('autodev audit verify', () => {
 
   it('names a deleted row', async () => {
     await appendAll();
-    await client.exec('delete from autodev_audit_events where seq = 2');
+    await db.client.exec('delete from autodev_audit_events where seq = 2');
     const { code, out } = await verify();
     expect(code).toBe(1);
     expect(out).toContain('Checked 4 audit rows: 1 problem');
@@ -117,7 +88,7 @@ describe('autodev audit verify', () => {
 
   it("with --repo reports that repository's rows and leaves out edits of others", async () => {
     await appendAll();
-    await client.exec(`update autodev_audit_events set actor = 'someone' where seq = 3`);
+    await db.client.exec(`update autodev_audit_events set actor = 'someone' where seq = 3`);
     const web = await verify('--repo', 'acme/web');
     expect(web.code).toBe(0);
     expect(web.out).toContain("Checked 5 audit rows (4 of them acme/web's): the hash chain is intact.");
@@ -131,7 +102,7 @@ describe('autodev audit verify', () => {
     await appendAll();
     const head = /Head: (\d+:[0-9a-f]{64})/.exec((await verify()).out)?.[1] ?? '';
     expect((await verify('--head', head)).code).toBe(0);
-    await client.exec('delete from autodev_audit_events where seq >= 4');
+    await db.client.exec('delete from autodev_audit_events where seq >= 4');
     const { code, out } = await verify('--head', head);
     expect(code).toBe(1);
     expect(out).toContain('row 5 deleted: the chain ends at row 3 but reached row 5 before');
@@ -139,14 +110,14 @@ describe('autodev audit verify', () => {
 
   it('checks a trail read in pages across the page boundaries', async () => {
     await appendAll();
-    expect(await checkChain(store, { pageSize: 2 })).toMatchObject({ checked: 5, problems: [] });
+    expect(await checkChain(db.store, { pageSize: 2 })).toMatchObject({ checked: 5, problems: [] });
     // Row 3 starts the second page: its link to row 2 crosses the boundary.
-    await client.exec('delete from autodev_audit_events where seq = 2');
-    const report = await checkChain(store, { pageSize: 2 });
+    await db.client.exec('delete from autodev_audit_events where seq = 2');
+    const report = await checkChain(db.store, { pageSize: 2 });
     expect(report.checked).toBe(4);
     expect(report.problems).toEqual([expect.objectContaining({ seq: 3, kind: 'deleted' })]);
-    await client.exec(`update autodev_audit_events set prev_hash = repeat('1', 64) where seq = 5`);
-    expect((await checkChain(store, { pageSize: 2 })).problems.map((p) => [p.seq, p.kind])).toEqual([
+    await db.client.exec(`update autodev_audit_events set prev_hash = repeat('1', 64) where seq = 5`);
+    expect((await checkChain(db.store, { pageSize: 2 })).problems.map((p) => [p.seq, p.kind])).toEqual([
       [3, 'deleted'],
       [5, 'broken-link'],
       [5, 'edited'],
@@ -159,7 +130,7 @@ describe('autodev audit verify', () => {
     expect(bad.err).toContain('--head takes <seq>:<64 hex digits> as verify prints it, not "latest"');
     expect((await verify('--repo', 'web')).err).toContain('"web" is not a repository; give it as owner/name');
     const stderr = sink();
-    expect(await auditCommand(['check'], { stdout: sink(), stderr, env: {}, store })).toBe(2);
+    expect(await auditCommand(['check'], { stdout: sink(), stderr, env: {}, store: db.store })).toBe(2);
     expect(stderr.text).toContain('unknown subcommand "check"; use verify');
   });
 });

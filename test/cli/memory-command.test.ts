@@ -3,7 +3,8 @@
  * migrated schema) and the offline hashed embedder: what a user types and what they read back. Also the
  * backend choice over outcomes recorded in the same store.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { sink, useMemoryStore } from './cli-fixtures.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,45 +17,15 @@ import { mulberry32 } from '../../app/learning/random.js';
 import { hashedNgramEmbedder } from '../../app/memory/embeddings.js';
 import { MemoryService } from '../../app/memory/memory-service.js';
 import type { OutcomeInput, StoredMemory } from '../../app/memory/memory-store.js';
-import { SqlMemoryStore } from '../../app/memory/sql-memory-store.js';
-import { openSqlClient } from '../../app/store/open-store.js';
-import type { SqlClient } from '../../app/store/sql-client.js';
 
 const goldenDir = fileURLToPath(new URL('./__golden__/', import.meta.url));
 
-let client: SqlClient;
-let store: SqlMemoryStore;
-
-beforeAll(async () => {
-  client = await openSqlClient({ dataDir: 'memory://', inThread: true });
-  store = new SqlMemoryStore(client);
-});
-
-afterAll(async () => {
-  await store?.close();
-});
-
-beforeEach(async () => {
-  await client.exec('delete from autodev_memories; delete from autodev_outcomes;');
-});
-
-function sink() {
-  let text = '';
-  return {
-    write: (chunk: string) => {
-      text += chunk;
-      return true;
-    },
-    get text() {
-      return text;
-    },
-  };
-}
+const db = useMemoryStore(['autodev_memories', 'autodev_outcomes']);
 
 async function run(args: string[], io: Partial<MemoryCommandIo> = {}) {
   const stdout = sink();
   const stderr = sink();
-  const code = await memoryCommand(args, { stdout, stderr, env: {}, store, ...io });
+  const code = await memoryCommand(args, { stdout, stderr, env: {}, store: db.store, ...io });
   return { code, out: stdout.text, err: stderr.text };
 }
 
@@ -201,7 +172,7 @@ describe('autodev memory add and search', () => {
 
 describe('autodev memory onboarding', () => {
   it("summarises the repository's conventions, decisions, failures and how each backend did", async () => {
-    const service = new MemoryService(store, hashedNgramEmbedder(384));
+    const service = new MemoryService(db.store, hashedNgramEmbedder(384));
     await service.ingestConventionFiles('acme/web', [
       {
         path: 'AGENTS.md',
@@ -214,7 +185,7 @@ describe('autodev memory onboarding', () => {
     await run(['add', 'GraphQL was dropped for REST in 2025.', '--repo', 'acme/web', '--kind', 'decision']);
     await run(['add', 'Use tabs.', '--repo', 'acme/other']);
     for (let i = 0; i < 4; i++)
-      await store.recordOutcome(
+      await db.store.recordOutcome(
         outcome({
           success: i < 3,
           taskId: `c${i}`,
@@ -222,7 +193,7 @@ describe('autodev memory onboarding', () => {
           strategy: 'parallel',
         }),
       );
-    await store.recordOutcome(
+    await db.store.recordOutcome(
       outcome({
         success: false,
         backend: 'codex',
@@ -340,10 +311,10 @@ describe('autodev memory onboarding', () => {
 describe('chooseBackend on the SQL store', () => {
   it('learns from the outcomes recorded there', async () => {
     for (let i = 0; i < 10; i++) {
-      await store.recordOutcome(
+      await db.store.recordOutcome(
         outcome({ success: i < 9, backend: 'claude', taskId: `a${i}`, durationMs: 600_000 }),
       );
-      await store.recordOutcome(
+      await db.store.recordOutcome(
         outcome({ success: i < 2, backend: 'codex', taskId: `b${i}`, durationMs: 60_000 }),
       );
     }
@@ -351,7 +322,7 @@ describe('chooseBackend on the SQL store', () => {
     const picks: string[] = [];
     for (let i = 0; i < 50; i++) {
       const choice = await chooseBackend(
-        store,
+        db.store,
         { repo: 'acme/web', taskKind: 'coder', candidates: ['codex', 'claude'] },
         rng,
       );
@@ -360,7 +331,7 @@ describe('chooseBackend on the SQL store', () => {
     }
     expect(picks.filter((p) => p === 'claude').length).toBeGreaterThanOrEqual(48);
     const other = await chooseBackend(
-      store,
+      db.store,
       { repo: 'acme/web', taskKind: 'tester', candidates: ['codex'] },
       rng,
     );
