@@ -54,7 +54,11 @@ export function openEventStream(url: string, headers: Record<string, string>): P
           }
         },
         close() {
+          // The socket itself too: where another test file in this worker left an HTTP interceptor
+          // (nock) installed, destroying the request alone does not reach the connection.
+          response.destroy();
           request.destroy();
+          response.socket?.destroy();
         },
       });
     });

@@ -1,8 +1,11 @@
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { createEmbedder, EmbeddingDimensionError, hashedNgramEmbedder } from '../../app/memory/embeddings.js';
 import { stem, tokenize } from '../../app/memory/hashed-ngram-embedder.js';
 import { ModelConfigError } from '../../app/models/model-error.js';
+
+// nock patches node:http for the whole worker process: later test files in it get the real one back.
+afterAll(() => nock.restore());
 
 const dot = (a: number[], b: number[]) => a.reduce((sum, value, i) => sum + value * (b[i] ?? 0), 0);
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, expect } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, expect } from '@jest/globals';
 import nock from 'nock';
 
 export interface StrictNock {
@@ -28,6 +28,9 @@ export function useStrictNock(): StrictNock {
     nock.disableNetConnect();
     nock.emitter.on('no match', onNoMatch);
   });
+
+  // nock patches node:http for the whole worker process: later test files in it get the real one back.
+  afterAll(() => nock.restore());
 
   afterEach(() => {
     const pending = nock.pendingMocks();

@@ -94,6 +94,8 @@ export function useAutoFixFixture(): void {
 
   afterAll(async () => {
     nock.enableNetConnect();
+    // nock patches node:http for the whole worker process: later test files in it get the real one back.
+    nock.restore();
     await rm(fx.repo.root, { recursive: true, force: true });
     await rm(fx.temp, { recursive: true, force: true });
   });
