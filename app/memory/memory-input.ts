@@ -2,6 +2,7 @@
  * Checks and normalisation shared by the MemoryStore backends, so every backend refuses the same bad
  * input with the same message before anything reaches the database.
  */
+import pgvector from 'pgvector';
 import { canonicalAuditPayload, type AuditFields } from './audit-chain.js';
 import {
   MEMORY_KINDS,
@@ -44,7 +45,7 @@ export function vectorLiteral(embedding: readonly number[], what = 'the embeddin
   }
   if (!embedding.every(Number.isFinite))
     throw new MemoryInputError(`${what} holds a value that is not a finite number`);
-  return `[${embedding.join(',')}]`;
+  return pgvector.toSql([...embedding]) as string;
 }
 
 export function checkKinds(kinds: readonly string[] | undefined): MemoryKind[] {
