@@ -4,21 +4,12 @@
  * deleted or reordered rows. Pure: the store reads the rows, this judges them.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent } from './memory-store.js';
+import type { AuditEvent, AuditFields } from './memory-store.js';
 
 /** The prev_hash of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What an event's hash covers, besides its predecessor's hash. */
-export interface AuditFields {
-  repo: string;
-  runId: string | null;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown>;
-  /** ISO 8601. */
-  at: string;
-}
+export type { AuditFields };
 
 /**
  * JSON with keys sorted at every level and no whitespace, so the same fields always give the same

@@ -103,23 +103,28 @@ export interface AuditEventInput {
   runId?: string | null;
   /** Who decided or acted: "autodev", "agent:coder-1", a login. */
   actor: string;
-  /** e.g. "run.created", "task.dispatched", "agent.tool", "pr.opened". */
+  /** e.g. "plan.made", "run.failed", "task.succeeded", "agent.write", "pr.opened". */
   action: string;
   detail?: Record<string, unknown>;
+}
+
+/** What an audit event's hash covers, besides its predecessor's hash. */
+export interface AuditFields {
+  repo: string;
+  runId: string | null;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+  /** ISO 8601. */
+  at: string;
 }
 
 /**
  * One row of the hash chain. `payload` is the canonical JSON the hash covers (see audit-chain.ts);
  * `hash = sha256hex(prevHash + "\n" + payload)`, and the first row's prevHash is GENESIS_HASH.
  */
-export interface AuditEvent {
+export interface AuditEvent extends AuditFields {
   seq: number;
-  repo: string;
-  runId: string | null;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown>;
-  at: string;
   payload: string;
   prevHash: string;
   hash: string;
