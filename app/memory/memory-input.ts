@@ -5,6 +5,7 @@
 import pgvector from 'pgvector';
 import { canonicalAuditPayload, type AuditFields } from './audit-chain.js';
 import {
+  EmbeddingMismatchError,
   MEMORY_KINDS,
   type AuditEventInput,
   type EmbeddingSettings,
@@ -123,4 +124,38 @@ export function auditEventFields(
     at: at.toISOString(),
   };
   return { fields, payload: canonicalAuditPayload(fields) };
+}
+
+/** A memory as both backends insert it: checked, NUL-free, its vector in pgvector's text form. */
+export interface MemoryInsertRow {
+  repo: string;
+  kind: MemoryKind;
+  content: string;
+  metadata: Record<string, unknown>;
+  embedding: string;
+}
+
+/** Every input checked first (nothing is stored when one is bad), then split into batches of `size`. */
+export function memoryInsertBatches(inputs: readonly MemoryInput[], size: number): MemoryInsertRow[][] {
+  inputs.forEach(checkMemoryInput);
+  const batches: MemoryInsertRow[][] = [];
+  for (let start = 0; start < inputs.length; start += size) {
+    batches.push(
+      inputs.slice(start, start + size).map((input) => ({
+        repo: input.repo,
+        kind: input.kind,
+        content: withoutNul(input.content),
+        metadata: jsonSafe(input.metadata ?? {}),
+        embedding: vectorLiteral(input.embedding),
+      })),
+    );
+  }
+  return batches;
+}
+
+/** After recording the settings on first use: the ones stored must be the ones asked for. */
+export function assertSameEmbedding(stored: EmbeddingSettings | null, requested: EmbeddingSettings): void {
+  if (stored && (stored.model !== requested.model || stored.dimension !== requested.dimension)) {
+    throw new EmbeddingMismatchError(stored, requested);
+  }
 }

@@ -15,18 +15,16 @@ import {
 } from './memory-rows.js';
 import type { SqlClient } from '../store/sql-client.js';
 import {
+  assertSameEmbedding,
   auditEventFields,
   checkEmbeddingSettings,
   checkKinds,
-  checkMemoryInput,
   checkOutcome,
   checkRepo,
-  jsonSafe,
+  memoryInsertBatches,
   vectorLiteral,
-  withoutNul,
 } from './memory-input.js';
 import {
-  EmbeddingMismatchError,
   type ArmStats,
   type AuditEvent,
   type AuditEventInput,
@@ -80,23 +78,12 @@ export class SqlMemoryStore implements MemoryStore {
        on conflict (id) do nothing`,
       [settings.model, settings.dimension],
     );
-    const stored = await this.embeddingSettings();
-    if (stored && (stored.model !== settings.model || stored.dimension !== settings.dimension)) {
-      throw new EmbeddingMismatchError(stored, settings);
-    }
+    assertSameEmbedding(await this.embeddingSettings(), settings);
   }
 
   async addMemories(inputs: readonly MemoryInput[]): Promise<StoredMemory[]> {
-    inputs.forEach(checkMemoryInput);
     const stored: StoredMemory[] = [];
-    for (let start = 0; start < inputs.length; start += INSERT_BATCH) {
-      const batch = inputs.slice(start, start + INSERT_BATCH).map((input) => ({
-        repo: input.repo,
-        kind: input.kind,
-        content: withoutNul(input.content),
-        metadata: jsonSafe(input.metadata ?? {}),
-        embedding: vectorLiteral(input.embedding),
-      }));
+    for (const batch of memoryInsertBatches(inputs, INSERT_BATCH)) {
       const { rows } = await this.client.query<{ row: MemoryRow }>(
         `insert into autodev_memories (repo, kind, content, metadata, embedding)
          select e.value ->> 'repo', e.value ->> 'kind', e.value ->> 'content', e.value -> 'metadata',

@@ -15,15 +15,14 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import {
+  assertSameEmbedding,
   auditEventFields,
   checkEmbeddingSettings,
   checkKinds,
-  checkMemoryInput,
   checkOutcome,
   checkRepo,
-  jsonSafe,
+  memoryInsertBatches,
   vectorLiteral,
-  withoutNul,
 } from './memory-input.js';
 import {
   toAuditEvent,
@@ -35,7 +34,6 @@ import {
   type OutcomeRow,
 } from './memory-rows.js';
 import {
-  EmbeddingMismatchError,
   type ArmStats,
   type AuditEvent,
   type AuditEventInput,
@@ -171,23 +169,12 @@ class SupabaseMemoryStore implements MemoryStore {
           { onConflict: 'id', ignoreDuplicates: true },
         ),
     );
-    const stored = await this.embeddingSettings();
-    if (stored && (stored.model !== settings.model || stored.dimension !== settings.dimension)) {
-      throw new EmbeddingMismatchError(stored, settings);
-    }
+    assertSameEmbedding(await this.embeddingSettings(), settings);
   }
 
   async addMemories(inputs: readonly MemoryInput[]): Promise<StoredMemory[]> {
-    inputs.forEach(checkMemoryInput);
     const stored: StoredMemory[] = [];
-    for (let start = 0; start < inputs.length; start += INSERT_BATCH) {
-      const batch = inputs.slice(start, start + INSERT_BATCH).map((input) => ({
-        repo: input.repo,
-        kind: input.kind,
-        content: withoutNul(input.content),
-        metadata: jsonSafe(input.metadata ?? {}),
-        embedding: vectorLiteral(input.embedding),
-      }));
+    for (const batch of memoryInsertBatches(inputs, INSERT_BATCH)) {
       const rows = await this.result<MemoryRow[]>(
         'inserting into table autodev_memories',
         this.client.from('autodev_memories').insert(batch).select(MEMORY_COLUMNS),
