@@ -21,7 +21,7 @@ export const DEFAULT_REPO_MAP_CHARS = 12_000;
 export const DEFAULT_CONVENTIONS_CHARS = 12_000;
 
 /** Files whose first match wins per name; CONTRIBUTING.md often lives under .github/. */
-const CONVENTION_FILES: readonly (readonly string[])[] = [
+export const CONVENTION_FILES: readonly (readonly string[])[] = [
   ['AGENTS.md'],
   ['CLAUDE.md'],
   ['CONTRIBUTING.md', '.github/CONTRIBUTING.md', 'docs/CONTRIBUTING.md'],

@@ -5,16 +5,10 @@
  * within a token budget. Memory is help, not a requirement: when it fails, planning goes on without it.
  */
 import { createHash } from 'node:crypto';
+import { CONVENTION_FILES } from '../agents/agent-context.js';
 import type { Log } from '../core/logger.js';
 import type { PlanRequest } from '../planner/planner.js';
 import type { ConventionFile, MemoryService } from './memory-service.js';
-
-/** Read in this order; the first of each group that exists is the one ingested. */
-export const CONVENTION_FILES: readonly (readonly string[])[] = [
-  ['AGENTS.md'],
-  ['CLAUDE.md'],
-  ['CONTRIBUTING.md', '.github/CONTRIBUTING.md', 'docs/CONTRIBUTING.md'],
-];
 
 export const PLANNER_MEMORY_TOKENS = 1500;
 

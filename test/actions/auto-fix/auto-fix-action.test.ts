@@ -3,7 +3,7 @@
  * mocked at HTTP with nock, the lint really failing and really re-run) fixes it with no model call, and
  * publish pushes the fix onto the pull request's branch in the bare origin. Bad inputs fail the step.
  */
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -19,11 +19,6 @@ import {
   step,
   useAutoFixFixture,
 } from './auto-fix-fixtures.js';
-
-// The action reports failure through process.exitCode (core.setFailed); the test process must not keep it.
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
 useAutoFixFixture();
 

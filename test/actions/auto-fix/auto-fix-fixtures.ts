@@ -48,6 +48,10 @@ export const fx = { repo: undefined as unknown as TestRepo, temp: '', head: '', 
 const savedEnv = { ...process.env };
 
 export function useAutoFixFixture(): void {
+  // The action reports failure through process.exitCode (core.setFailed); the test process must not keep it.
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
   beforeAll(async () => {
     nock.disableNetConnect();
     fx.repo = await createProject(CLEAN);

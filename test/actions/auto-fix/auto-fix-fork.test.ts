@@ -3,7 +3,7 @@
  * ready), and publish pushes an autodev branch in this repository and opens a fix pull request; the
  * fork's branch is never pushed to.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -20,11 +20,6 @@ import {
   TOKEN,
   useAutoFixFixture,
 } from './auto-fix-fixtures.js';
-
-// The action reports failure through process.exitCode (core.setFailed); the test process must not keep it.
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
 useAutoFixFixture();
 

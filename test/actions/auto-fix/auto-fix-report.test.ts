@@ -5,7 +5,7 @@
  * report of an earlier attempt of the same run with the sha it read. The GitHub API is mocked at HTTP
  * with nock (strict: an unexpected request or an unused expectation fails the test).
  */
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -23,11 +23,6 @@ import {
   TOKEN,
   useAutoFixFixture,
 } from './auto-fix-fixtures.js';
-
-// The action reports failure through process.exitCode (core.setFailed); the test process must not keep it.
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
 useAutoFixFixture();
 
